@@ -1,0 +1,5 @@
+"""`python -m kstui` is the same as `kstui`."""
+
+from kstui.cli import main
+
+main()

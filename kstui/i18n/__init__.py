@@ -1,0 +1,85 @@
+"""Every text a person reads goes through a `Translator`: Chinese by default, English on request.
+
+Texts are looked up by key in `zh.json` / `en.json` beside this module and formatted with
+`str.format` named fields. Data that exists in both languages (product names, categories)
+travels as `Localized` and is chosen with `Translator.pick`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_DOWN, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal, NamedTuple, cast, get_args
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+_HERE = Path(__file__).parent
+
+
+class Localized(NamedTuple):
+    """A text that exists in both languages of the shop."""
+
+    zh: str
+    en: str
+
+
+class UnknownLanguage(ValueError):
+    """A language the shop does not speak."""
+
+
+def parse_lang(value: str) -> Lang:
+    """Turn `zh`/`en` (any case) into a `Lang`, or raise `UnknownLanguage`."""
+    lowered = value.strip().lower()
+    if lowered not in LANGS:
+        raise UnknownLanguage(value)
+    return cast(Lang, lowered)
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """The texts of one language, keyed by message key."""
+    with (_HERE / f"{lang}.json").open(encoding="utf-8") as f:
+        texts: dict[str, str] = json.load(f)
+    return texts
+
+
+class Translator:
+    """Turns message keys into texts of one language.
+
+    Args:
+        lang: `zh` (the default) or `en`.
+    """
+
+    def __init__(self, lang: Lang = "zh") -> None:
+        self.lang: Lang = lang
+        self._texts = catalogue(lang)
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        """The text for `key`, with `params` filled in; the key itself if it is unknown."""
+        text = self._texts.get(key, key)
+        return text.format(**params) if params else text
+
+    def pick(self, text: Localized) -> str:
+        """The side of a `Localized` text in this language."""
+        return text.zh if self.lang == "zh" else text.en
+
+    def count(self, n: int) -> str:
+        """A compact count: `12345` → `1.2万` in Chinese, `12.3k` in English."""
+        if self.lang == "zh":
+            for size, unit in ((100_000_000, "亿"), (10_000, "万")):
+                if n >= size:
+                    return f"{_one_decimal(n, size)}{unit}"
+            return str(n)
+        if n >= 1_000_000:
+            return f"{_one_decimal(n, 1_000_000)}M"
+        if n >= 10_000:
+            return f"{_one_decimal(n, 1_000)}k"
+        return f"{n:,}"
+
+
+def _one_decimal(n: int, size: int) -> str:
+    value = (Decimal(n) / size).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    text = f"{value:f}"
+    return text[:-2] if text.endswith(".0") else text

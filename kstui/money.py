@@ -1,0 +1,50 @@
+"""Money is integer fen (分) everywhere; this is the one place it becomes text or comes from text."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+MAX_YUAN = Decimal("100000000")
+
+
+class MoneyFormatError(ValueError):
+    """A text that is not an amount of yuan."""
+
+
+def format_fen(fen: int, *, symbol: str = "¥") -> str:
+    """Format fen as yuan: `123450` → `¥1,234.50`, `-5` → `-¥0.05`."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{symbol}{yuan:,}.{cents:02d}"
+
+
+def format_fen_short(fen: int, *, symbol: str = "¥") -> str:
+    """Like `format_fen` but without zero cents: `12900` → `¥129`, `12950` → `¥129.50`."""
+    text = format_fen(fen, symbol=symbol)
+    return text[:-3] if text.endswith(".00") else text
+
+
+def parse_yuan(text: str) -> int:
+    """Parse an amount of yuan typed by a person into fen.
+
+    Accepts `99`, `99.5`, `99.50`, `¥1,299`, full-width digits; rejects negatives,
+    more than two decimals and amounts over one hundred million yuan.
+
+    Raises:
+        MoneyFormatError: if the text is not such an amount.
+    """
+    import unicodedata
+
+    cleaned = unicodedata.normalize("NFKC", text).strip().lstrip("¥￥").replace(",", "").strip()
+    if not cleaned:
+        raise MoneyFormatError(text)
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise MoneyFormatError(text) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_YUAN:
+        raise MoneyFormatError(text)
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise MoneyFormatError(text)
+    return int(fen)

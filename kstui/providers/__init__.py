@@ -1,0 +1,1 @@
+"""The simulated outside world: the clock, SMS, payment gateways, carriers, merchant, platform."""

@@ -1,0 +1,401 @@
+"""Browsing the catalogue: filter, search, sort and page through products.
+
+Built to stay fast at a million products (see the README's performance section):
+
+- every sort has a covering index that also carries the filter columns, plus one per
+  top category and one per sub-category;
+- a keyword becomes a set of product ids from the FTS5 tables (`search_query`), which
+  SQLite materialises once per query;
+- when that set (or the chosen brands) is small, the query is driven from it and
+  sorted; otherwise the sort index is walked in order and stops at the page size;
+- pages are fetched with a keyset cursor (the last row's sort value and id), never
+  with OFFSET, so page 1000 costs what page 1 costs;
+- the total is counted separately, capped, so the first page never waits for it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from kstui.i18n import Localized
+from kstui.services.errors import (
+    InvalidLimit,
+    InvalidPriceRange,
+    UnknownBrand,
+    UnknownCategory,
+)
+from kstui.services.search_query import TermMatch, parse_query
+
+MAX_PAGE = 200
+DRIVE_FROM_SET_BELOW = 3000
+"""A keyword or brand set smaller than this drives the query (fetch all, then sort)."""
+
+
+class Sort(StrEnum):
+    """The orders of the product list (综合 / 销量 / 价格↑ / 价格↓ / 新品)."""
+
+    OVERALL = "overall"
+    SALES = "sales"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NEWEST = "newest"
+
+    @property
+    def column(self) -> str:
+        """The product column this order sorts on."""
+        return _SORT_COLUMN[self]
+
+    @property
+    def ascending(self) -> bool:
+        """True when the smallest value comes first."""
+        return self is Sort.PRICE_ASC
+
+
+_SORT_COLUMN = {
+    Sort.OVERALL: "score",
+    Sort.SALES: "sales",
+    Sort.PRICE_ASC: "price",
+    Sort.PRICE_DESC: "price",
+    Sort.NEWEST: "listed_at",
+}
+
+Cursor = tuple[int | str, int]
+"""Where a page ended: the last row's sort value and id."""
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """What the shopper asked for. Prices are fen; `None` means no bound."""
+
+    text: str = ""
+    category_id: int | None = None
+    brand_ids: frozenset[int] = frozenset()
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool = False
+    sort: Sort = Sort.OVERALL
+
+    @property
+    def has_filters(self) -> bool:
+        """True when anything narrows the list besides the sort."""
+        return self != CatalogQuery(sort=self.sort)
+
+    def cleared(self) -> CatalogQuery:
+        """The same sort with every filter and the keyword removed."""
+        return CatalogQuery(sort=self.sort)
+
+    def with_(self, **changes: object) -> CatalogQuery:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """One row of the product list."""
+
+    id: int
+    name: Localized
+    price: int
+    original_price: int | None
+    sales: int
+    stock: int
+    shop: Localized
+    brand: Localized | None
+    sort_value: int | str = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of results; `next_cursor` is None on the last page."""
+
+    cards: list[ProductCard]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category and its sub-categories."""
+
+    id: int
+    slug: str
+    name: Localized
+    children: list[CategoryNode]
+
+
+@dataclass(frozen=True)
+class BrandOption:
+    """A brand as offered by the brand filter."""
+
+    id: int
+    slug: str
+    name: Localized
+
+
+def validate_query(conn: sqlite3.Connection, query: CatalogQuery) -> list[TermMatch]:
+    """Check a query against the shop and parse its keyword.
+
+    Raises:
+        QueryTooLong: the keyword is too long.
+        InvalidPriceRange: a bound is negative or the range is reversed.
+        UnknownCategory: the category does not exist.
+        UnknownBrand: a brand does not exist.
+    """
+    terms = parse_query(query.text)
+    low, high = query.min_price, query.max_price
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise InvalidPriceRange(low=low, high=high)
+    if low is not None and high is not None and low > high:
+        raise InvalidPriceRange(low=low, high=high)
+    if query.category_id is not None and _category_parent(conn, query.category_id) is False:
+        raise UnknownCategory(id=query.category_id)
+    if query.brand_ids:
+        ids = sorted(query.brand_ids)
+        marks = ",".join("?" * len(ids))
+        found = {r[0] for r in conn.execute(f"SELECT id FROM brand WHERE id IN ({marks})", ids)}
+        if missing := sorted(set(ids) - found):
+            raise UnknownBrand(id=missing[0])
+    return terms
+
+
+def search_products(
+    conn: sqlite3.Connection,
+    query: CatalogQuery,
+    *,
+    after: Cursor | None = None,
+    limit: int = 50,
+) -> Page:
+    """One page of the products matching `query`, in its sort order.
+
+    Args:
+        conn: A read connection (`Store.reading()`).
+        query: Filters, keyword and sort.
+        after: The `next_cursor` of the previous page, or None for the first page.
+        limit: Page size, 1–200.
+    """
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidLimit(limit=limit, max=MAX_PAGE)
+    terms = validate_query(conn, query)
+    plan = _Plan.build(conn, query, terms)
+    sql, params = plan.page_sql(after, limit + 1)
+    rows = conn.execute(sql, params).fetchall()
+    cards = [_card(row) for row in rows[:limit]]
+    next_cursor = (cards[-1].sort_value, cards[-1].id) if len(rows) > limit else None
+    return Page(cards=cards, next_cursor=next_cursor)
+
+
+def count_products(conn: sqlite3.Connection, query: CatalogQuery, *, cap: int = 10_000) -> int:
+    """How many products match `query`, counting at most `cap + 1` of them.
+
+    A result above `cap` means "more than cap" (shown as e.g. 1万+).
+    """
+    terms = validate_query(conn, query)
+    plan = _Plan.build(conn, query, terms)
+    sql, params = plan.count_sql(cap + 1)
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def category_tree(conn: sqlite3.Connection) -> list[CategoryNode]:
+    """The top categories in order, each with its sub-categories."""
+    rows = conn.execute(
+        "SELECT id, slug, parent_id, name_zh, name_en FROM category ORDER BY position, id"
+    ).fetchall()
+    children: dict[int, list[CategoryNode]] = {}
+    for cid, slug, parent, zh, en in rows:
+        if parent is not None:
+            children.setdefault(parent, []).append(CategoryNode(cid, slug, Localized(zh, en), []))
+    return [
+        CategoryNode(cid, slug, Localized(zh, en), children.get(cid, []))
+        for cid, slug, parent, zh, en in rows
+        if parent is None
+    ]
+
+
+def find_category(conn: sqlite3.Connection, slug_or_name: str) -> int:
+    """The id of the category with this slug, Chinese or English name (any case).
+
+    Raises:
+        UnknownCategory: if there is none.
+    """
+    wanted = slug_or_name.strip().lower()
+    row = conn.execute(
+        "SELECT id FROM category WHERE slug = ? OR name_zh = ? OR lower(name_en) = ?",
+        (wanted, slug_or_name.strip(), wanted),
+    ).fetchone()
+    if row is None:
+        raise UnknownCategory(id=slug_or_name)
+    return int(row[0])
+
+
+def brand_options(conn: sqlite3.Connection) -> list[BrandOption]:
+    """Every brand, by Latin name."""
+    rows = conn.execute(
+        "SELECT id, slug, name_zh, name_en FROM brand ORDER BY lower(name_en), id"
+    ).fetchall()
+    return [BrandOption(bid, slug, Localized(zh, en)) for bid, slug, zh, en in rows]
+
+
+def find_brands(conn: sqlite3.Connection, names: Sequence[str]) -> frozenset[int]:
+    """The ids of brands named by slug, Chinese or Latin name (any case).
+
+    Raises:
+        UnknownBrand: for the first name that is no brand.
+    """
+    ids = set()
+    for name in names:
+        wanted = name.strip().lower()
+        row = conn.execute(
+            "SELECT id FROM brand WHERE slug = ? OR name_zh = ? OR lower(name_en) = ?",
+            (wanted, name.strip(), wanted),
+        ).fetchone()
+        if row is None:
+            raise UnknownBrand(id=name)
+        ids.add(int(row[0]))
+    return frozenset(ids)
+
+
+def _category_parent(conn: sqlite3.Connection, category_id: int) -> int | None | bool:
+    """The parent id of a category, None for a top category, False if it does not exist."""
+    row = conn.execute("SELECT parent_id FROM category WHERE id = ?", (category_id,)).fetchone()
+    if row is None:
+        return False
+    return None if row[0] is None else int(row[0])
+
+
+_CARD_COLUMNS = (
+    "p.id, p.name_zh, p.name_en, p.price, p.original_price, p.sales, p.stock, "
+    "s.name_zh, s.name_en, b.name_zh, b.name_en"
+)
+
+
+def _card(row: Sequence[object]) -> ProductCard:
+    (pid, name_zh, name_en, price, original, sales, stock, s_zh, s_en, b_zh, b_en, key) = row
+    return ProductCard(
+        id=int(pid),  # type: ignore[call-overload]
+        name=Localized(str(name_zh), str(name_en)),
+        price=int(price),  # type: ignore[call-overload]
+        original_price=None if original is None else int(original),  # type: ignore[call-overload]
+        sales=int(sales),  # type: ignore[call-overload]
+        stock=int(stock),  # type: ignore[call-overload]
+        shop=Localized(str(s_zh), str(s_en)),
+        brand=None if b_zh is None else Localized(str(b_zh), str(b_en)),
+        sort_value=key,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class _Plan:
+    """The SQL for one query: WHERE terms, the index to walk and the driving set."""
+
+    sort: Sort
+    where: list[str]
+    params: list[object]
+    index: str | None
+    drive_from: str | None
+    drive_params: list[object]
+
+    @classmethod
+    def build(
+        cls, conn: sqlite3.Connection, query: CatalogQuery, terms: list[TermMatch]
+    ) -> _Plan:
+        where: list[str] = []
+        params: list[object] = []
+        key = query.sort.column
+        index = f"ix_product_by_{key}"
+        if query.category_id is not None:
+            if _category_parent(conn, query.category_id) is None:
+                where.append("p.top_category_id = ?")
+                index = f"ix_product_top_category_by_{key}"
+            else:
+                where.append("p.category_id = ?")
+                index = f"ix_product_category_by_{key}"
+            params.append(query.category_id)
+        if query.min_price is not None:
+            where.append("p.price >= ?")
+            params.append(query.min_price)
+        if query.max_price is not None:
+            where.append("p.price <= ?")
+            params.append(query.max_price)
+        if query.in_stock:
+            where.append("p.stock > 0")
+        brand_sql = ""
+        if query.brand_ids:
+            brand_sql = f"p.brand_id IN ({','.join('?' * len(query.brand_ids))})"
+            where.append(brand_sql)
+            params.extend(sorted(query.brand_ids))
+        drive_from, drive_params = None, []
+        if terms:
+            keyword_sql, keyword_params = _keyword_ids_sql(terms)
+            if _small(conn, keyword_sql, keyword_params):
+                drive_from, drive_params = keyword_sql, keyword_params
+            else:
+                where.append(f"p.id IN ({keyword_sql})")
+                params.extend(keyword_params)
+        if drive_from is None and query.brand_ids:
+            brand_ids_sql = f"SELECT id AS rowid_ FROM product p WHERE {brand_sql}"
+            brand_params: list[object] = sorted(query.brand_ids)
+            if _small(conn, brand_ids_sql, brand_params):
+                drive_from, drive_params = brand_ids_sql, brand_params
+        return cls(query.sort, where, params, index, drive_from, drive_params)
+
+    def _from(self) -> tuple[str, list[object]]:
+        if self.drive_from is not None:
+            # Driven from a small id set: SQLite looks each id up, filters and sorts.
+            return f"({self.drive_from}) AS d JOIN product p ON p.id = d.rowid_", list(
+                self.drive_params
+            )
+        return f"product p INDEXED BY {self.index}", []
+
+    def page_sql(self, after: Cursor | None, limit: int) -> tuple[str, list[object]]:
+        key = f"p.{self.sort.column}"
+        direction = "ASC" if self.sort.ascending else "DESC"
+        from_sql, from_params = self._from()
+        where = list(self.where)
+        params = [*from_params, *self.params]
+        if after is not None:
+            where.append(f"({key}, p.id) {'>' if self.sort.ascending else '<'} (?, ?)")
+            params.extend(after)
+        sql = (
+            f"SELECT {_CARD_COLUMNS}, {key} FROM {from_sql} "
+            "JOIN shop s ON s.id = p.shop_id LEFT JOIN brand b ON b.id = p.brand_id"
+            f"{_where(where)} ORDER BY {key} {direction}, p.id {direction} LIMIT ?"
+        )
+        return sql, [*params, limit]
+
+    def count_sql(self, limit: int) -> tuple[str, list[object]]:
+        from_sql, from_params = self._from()
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {from_sql}{_where(self.where)} LIMIT ?)"
+        return sql, [*from_params, *self.params, limit]
+
+
+def _where(terms: list[str]) -> str:
+    return f" WHERE {' AND '.join(terms)}" if terms else ""
+
+
+def _keyword_ids_sql(terms: list[TermMatch]) -> tuple[str, list[object]]:
+    """SQL selecting (as `rowid_`) the ids of products matching every term."""
+    parts: list[str] = []
+    params: list[object] = []
+    for term in terms:
+        lookups = []
+        if term.tri is not None:
+            lookups.append("SELECT rowid AS rowid_ FROM search_tri WHERE search_tri MATCH ?")
+            params.append(term.tri)
+        if term.gram is not None:
+            lookups.append("SELECT rowid AS rowid_ FROM search_gram WHERE search_gram MATCH ?")
+            params.append(term.gram)
+        parts.append(" UNION ".join(lookups) if len(parts) == 0 else _nested(lookups))
+    return " INTERSECT ".join(parts), params
+
+
+def _nested(lookups: list[str]) -> str:
+    return "SELECT rowid_ FROM (" + " UNION ".join(lookups) + ")"
+
+
+def _small(conn: sqlite3.Connection, ids_sql: str, params: list[object]) -> bool:
+    """True if the id set has fewer than `DRIVE_FROM_SET_BELOW` members (counted bounded)."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM ({ids_sql}) LIMIT ?)"
+    found = conn.execute(sql, [*params, DRIVE_FROM_SET_BELOW]).fetchone()[0]
+    return bool(found < DRIVE_FROM_SET_BELOW)

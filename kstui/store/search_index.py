@@ -1,0 +1,147 @@
+"""How a product becomes findable: the documents of the two full-text search tables.
+
+SQLite's FTS5 offers no tokenizer that splits Chinese into words, and the `trigram`
+tokenizer cannot answer queries shorter than three characters. So a product is indexed
+twice (rowid = product id):
+
+- `search_tri` (trigram, substring matches for terms of 3+ characters), columns:
+  `text` the Chinese name and brand, `en` the English name and brand, `py` the pinyin
+  of the Chinese name with each syllable written as one character (see
+  `pinyin_syllables`), `ini` the pinyin initials (连衣裙 → `lyq`).
+- `search_gram` (unicode61, no positions): single tokens for 1- and 2-character terms:
+  each Chinese character and pair of neighbouring characters, the first one and two
+  letters of each Latin word, single and paired pinyin syllables, paired initials.
+
+Writing each syllable as one character lets pinyin reuse the Chinese machinery:
+`lianyiqun` becomes a three-character trigram term that only matches whole syllables.
+`kstui.services.search_query` turns what a shopper types into MATCH expressions over
+these documents; both sides use `normalize`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kstui.store.pinyin_syllables import SYLLABLES
+
+PINYIN_CODE_BASE = 0x3400
+"""Syllable n is written as chr(PINYIN_CODE_BASE + n) (CJK Extension A, a letter class)."""
+
+SYLLABLE_CODES: dict[str, str] = {s: chr(PINYIN_CODE_BASE + i) for i, s in enumerate(SYLLABLES)}
+
+_HAN = re.compile(r"[\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[0-9a-z]+")
+
+
+def normalize(text: str) -> str:
+    """Fold a text for matching: NFKC (full-width → half-width), lower case, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """The rows a product contributes to `search_tri` and `search_gram`."""
+
+    text: str
+    en: str
+    py: str
+    ini: str
+    grams: str
+
+
+@lru_cache(maxsize=65536)
+def _han_run_pinyin(run: str) -> tuple[str, ...]:
+    """Toneless pinyin of a run of Chinese characters, one syllable per character."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(run, v_to_u=False, errors="ignore")
+    if len(syllables) != len(run):  # a character pypinyin cannot read: skip the run
+        return ()
+    return tuple(syllables)
+
+
+def pinyin_runs(text: str) -> list[tuple[str, ...]]:
+    """The pinyin of each run of Chinese characters in `text` (Latin parts break runs)."""
+    return [_han_run_pinyin(run) for run in _HAN.findall(text)]
+
+
+def _coded(runs: Iterable[Sequence[str]]) -> tuple[str, str]:
+    codes, initials = [], []
+    for run in runs:
+        codes.append("".join(SYLLABLE_CODES.get(s, " ") for s in run))
+        initials.append("".join(s[0] for s in run))
+    return " ".join(codes), " ".join(initials)
+
+
+def _pairs(text: str) -> Iterable[str]:
+    for i in range(len(text) - 1):
+        yield text[i : i + 2]
+
+
+def build_doc(
+    *,
+    name_zh: str,
+    name_en: str,
+    brand_zh: str = "",
+    brand_en: str = "",
+    runs: Iterable[Sequence[str]] | None = None,
+) -> SearchDoc:
+    """The search documents of one product.
+
+    Args:
+        name_zh: The Chinese name.
+        name_en: The English name.
+        brand_zh: The brand's Chinese name, if any.
+        brand_en: The brand's Latin name, if any.
+        runs: The pinyin of the Chinese runs of `name_zh` and `brand_zh`, if the caller
+            already knows it (the synthetic generator does); computed otherwise.
+    """
+    text = normalize(f"{name_zh} {brand_zh}")
+    en = normalize(f"{name_en} {brand_en}")
+    pinyin = list(runs) if runs is not None else pinyin_runs(f"{name_zh} {brand_zh}")
+    py, ini = _coded(pinyin)
+    tokens: set[str] = set()
+    for han in _HAN.findall(text):
+        tokens.update(han)
+        tokens.update(_pairs(han))
+    for word in _LATIN_WORD.findall(f"{text} {en}"):
+        tokens.add(word[:1])
+        tokens.add(word[:2])
+    for part in py.split():
+        tokens.update(part)
+        tokens.update(_pairs(part))
+    for part in ini.split():
+        tokens.update(_pairs(part))
+    return SearchDoc(text=text, en=en, py=py, ini=ini, grams=" ".join(sorted(tokens)))
+
+
+def index_products(conn: sqlite3.Connection, docs: Iterable[tuple[int, SearchDoc]]) -> None:
+    """Write (or rewrite) the search rows of products, inside the caller's transaction."""
+    rows = list(docs)
+    ids = [(pid,) for pid, _ in rows]
+    conn.executemany("DELETE FROM search_tri WHERE rowid = ?", ids)
+    conn.executemany("DELETE FROM search_gram WHERE rowid = ?", ids)
+    conn.executemany(
+        "INSERT INTO search_tri(rowid, text, en, py, ini) VALUES (?, ?, ?, ?, ?)",
+        [(pid, d.text, d.en, d.py, d.ini) for pid, d in rows],
+    )
+    conn.executemany(
+        "INSERT INTO search_gram(rowid, g) VALUES (?, ?)", [(pid, d.grams) for pid, d in rows]
+    )
+
+
+def optimize(conn: sqlite3.Connection) -> None:
+    """Merge the FTS segments after a bulk load (faster queries, smaller file)."""
+    conn.execute("INSERT INTO search_tri(search_tri) VALUES ('optimize')")
+    conn.execute("INSERT INTO search_gram(search_gram) VALUES ('optimize')")
+
+
+def is_han(char: str) -> bool:
+    """True for a Chinese character of the ranges the index covers."""
+    return bool(_HAN_CHAR.fullmatch(char))

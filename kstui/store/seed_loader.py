@@ -1,0 +1,322 @@
+"""Loading `data/seed.json` (or another seed file) into a store.
+
+Loading is idempotent: a store that already holds a catalogue is left alone unless
+`reset=True`, which empties every table first. Everything is written in one
+`BEGIN IMMEDIATE` transaction, so a store is never seen half-loaded and two processes
+starting on a new store load it once. Times in the seed are relative to the clock
+passed in; demo passwords are hashed with argon2id as they are loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from kstui.providers.clock import Clock
+from kstui.store.db import Store
+from kstui.store.enums import CouponScope
+from kstui.store.search_index import build_doc, index_products, optimize
+from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
+
+DATA_TABLES = (
+    "search_tri",
+    "search_gram",
+    "review_photo",
+    "review",
+    "promotion",
+    "sku",
+    "spec_value",
+    "product_spec",
+    "product",
+    "coupon_template",
+    "account",
+    "shipping_rate",
+    "shop",
+    "brand",
+    "category",
+    "picture",
+)
+"""Every table holding shop data, children before parents (the order to empty them in)."""
+
+
+class SeedError(Exception):
+    """The seed file cannot be read or does not describe a valid shop."""
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    """What a load did."""
+
+    loaded: bool
+    products: int = 0
+    accounts: int = 0
+
+
+def read_seed(path: Path) -> Seed:
+    """Read and validate a seed file.
+
+    Raises:
+        SeedError: if it is missing, not JSON, or not a valid seed.
+    """
+    from pydantic import ValidationError
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Seed.model_validate(raw)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SeedError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SeedError(f"{path}: {where}: {first['msg']}") from exc
+
+
+def db_time(moment: datetime) -> str:
+    """A UTC datetime as SQLModel stores it in SQLite (naive ISO, microseconds)."""
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def is_seeded(conn: sqlite3.Connection) -> bool:
+    """True if the store already holds a catalogue."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM category)").fetchone()[0] == 1
+
+
+def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) -> SeedReport:
+    """Load a seed file into `store` unless it already holds a catalogue.
+
+    Args:
+        store: The store (its schema must be current).
+        path: The seed file; pictures are found relative to its folder.
+        clock: Gives "now" for the seed's relative times.
+        reset: Empty the store first and load again.
+
+    Raises:
+        SeedError: if the file is unusable; the store is then left unchanged.
+    """
+    seed = read_seed(path)
+    pictures = _read_pictures(seed, path.parent)
+    hashes = _hash_passwords(seed)
+    with store.writing() as conn:
+        if reset:
+            for table in DATA_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+        elif is_seeded(conn):
+            return SeedReport(loaded=False)
+        _Loader(conn, clock.now(), pictures).load(seed, hashes)
+        optimize(conn)
+    with store.reading() as conn:
+        conn.execute("PRAGMA optimize")
+    return SeedReport(loaded=True, products=len(seed.products), accounts=len(seed.accounts))
+
+
+def reset_store(store: Store) -> None:
+    """Empty every shop table (the schema stays)."""
+    with store.writing() as conn:
+        for table in DATA_TABLES:
+            conn.execute(f"DELETE FROM {table}")
+
+
+def _read_pictures(seed: Seed, root: Path) -> dict[str, bytes]:
+    paths = {p.picture for p in seed.products}
+    paths.update(photo for p in seed.products for r in p.reviews for photo in r.photos)
+    pictures = {}
+    for rel in sorted(paths):
+        file = (root / rel).resolve()
+        if root.resolve() not in file.parents:
+            raise SeedError(f"picture outside the seed folder: {rel}")
+        try:
+            pictures[rel] = file.read_bytes()
+        except OSError as exc:
+            raise SeedError(f"{rel}: {exc}") from exc
+        if not pictures[rel].startswith(b"\x89PNG\r\n\x1a\n"):
+            raise SeedError(f"{rel}: not a PNG file")
+    return pictures
+
+
+def _hash_passwords(seed: Seed) -> list[str]:
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()
+    return [hasher.hash(account.password) for account in seed.accounts]
+
+
+def overall_score(*, sales: int, rating_sum: int, reviews: int, listed_days_ago: int) -> int:
+    """The 综合 (overall) ranking: sales on a log scale, rating, and freshness."""
+    popularity = math.log10(1 + sales) * 1000
+    rating = (rating_sum / reviews - 3) * 300 if reviews else 0
+    freshness = max(0, 90 - listed_days_ago) * 5
+    return round(popularity + rating + freshness)
+
+
+class _Loader:
+    """Writes one validated seed; ids are assigned in file order."""
+
+    def __init__(self, conn: sqlite3.Connection, now: datetime, pictures: dict[str, bytes]):
+        self.conn = conn
+        self.now = now
+        self.picture_ids = {rel: self._picture(png) for rel, png in pictures.items()}
+        self.categories: dict[str, tuple[int, int]] = {}
+        self.brands: dict[str, tuple[int, str, str]] = {}
+        self.shops: dict[str, int] = {}
+
+    def _insert(self, table: str, **values: object) -> int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def _picture(self, png: bytes) -> int:
+        digest = hashlib.sha256(png).hexdigest()
+        row = self.conn.execute("SELECT id FROM picture WHERE sha256 = ?", (digest,)).fetchone()
+        return int(row[0]) if row else self._insert("picture", sha256=digest, png=png)
+
+    def _days(self, days: int) -> str:
+        return db_time(self.now + timedelta(days=days))
+
+    def load(self, seed: Seed, password_hashes: list[str]) -> None:
+        for position, top in enumerate(seed.categories):
+            top_id = self._insert(
+                "category", slug=top.slug, parent_id=None, position=position,
+                name_zh=top.name.zh, name_en=top.name.en,
+            )  # fmt: skip
+            self.categories[top.slug] = (top_id, top_id)
+            for sub_position, sub in enumerate(top.children):
+                sub_id = self._insert(
+                    "category", slug=sub.slug, parent_id=top_id, position=sub_position,
+                    name_zh=sub.name.zh, name_en=sub.name.en,
+                )  # fmt: skip
+                self.categories[sub.slug] = (sub_id, top_id)
+        for brand in seed.brands:
+            bid = self._insert("brand", slug=brand.slug, name_zh=brand.name.zh, name_en=brand.name.en)
+            self.brands[brand.slug] = (bid, brand.name.zh, brand.name.en)
+        for shop in seed.shops:
+            sid = self._insert(
+                "shop", slug=shop.slug, name_zh=shop.name.zh, name_en=shop.name.en,
+                rating_tenths=shop.rating_tenths, ships_from=shop.ships_from,
+                ships_from_city_zh=shop.ships_from_city.zh,
+                ships_from_city_en=shop.ships_from_city.en,
+                default_freight=shop.shipping.default_fee,
+                free_shipping_threshold=shop.shipping.free_threshold,
+            )  # fmt: skip
+            self.shops[shop.slug] = sid
+            for province, fee in sorted(shop.shipping.fees.items()):
+                self._insert("shipping_rate", shop_id=sid, province=province, fee=fee)
+            for coupon in shop.coupons:
+                self._coupon(coupon, shop_id=sid)
+        for coupon in seed.platform_coupons:
+            self._coupon(coupon, shop_id=None)
+        docs = [(self._product(product), product) for product in seed.products]
+        index_products(
+            self.conn,
+            [
+                (pid, build_doc(
+                    name_zh=p.name.zh, name_en=p.name.en,
+                    brand_zh=self.brands[p.brand][1] if p.brand else "",
+                    brand_en=self.brands[p.brand][2] if p.brand else "",
+                ))
+                for pid, p in docs
+            ],
+        )  # fmt: skip
+        for account, password_hash in zip(seed.accounts, password_hashes, strict=True):
+            self._insert(
+                "account", phone=account.phone, nickname=account.nickname,
+                password_hash=password_hash, role=account.role.value,
+                shop_id=self.shops[account.shop] if account.shop else None,
+                real_name=account.real_name, id_number=account.id_number,
+                birth_date=_birth_date(account.id_number),
+                created_at=db_time(self.now),
+            )  # fmt: skip
+
+    def _coupon(self, coupon: SeedCoupon, *, shop_id: int | None) -> None:
+        self._insert(
+            "coupon_template",
+            scope=(CouponScope.SHOP if shop_id else CouponScope.PLATFORM).value,
+            shop_id=shop_id, kind=coupon.kind.value,
+            title_zh=coupon.title.zh, title_en=coupon.title.en,
+            threshold=coupon.threshold, amount_off=coupon.amount_off,
+            percent_off=coupon.percent_off, starts_at=db_time(self.now),
+            ends_at=self._days(coupon.valid_days), total=coupon.total, claimed=0,
+            new_user=coupon.new_user,
+        )  # fmt: skip
+
+    def _product(self, p: SeedProduct) -> int:
+        category_id, top_id = self.categories[p.category]
+        in_stock = [s for s in p.skus if s.stock > 0] or p.skus
+        cheapest = min(in_stock, key=lambda s: (s.price, s.values))
+        rating_sum = sum(r.rating for r in p.reviews)
+        pid = self._insert(
+            "product", slug=p.slug, shop_id=self.shops[p.shop],
+            brand_id=self.brands[p.brand][0] if p.brand else None,
+            category_id=category_id, top_category_id=top_id,
+            name_zh=p.name.zh, name_en=p.name.en,
+            description_zh=p.description.zh, description_en=p.description.en,
+            picture_id=self.picture_ids[p.picture],
+            price=cheapest.price, original_price=cheapest.original_price,
+            sales=p.sales, stock=sum(s.stock for s in p.skus),
+            listed_at=self._days(-p.listed_days_ago),
+            score=overall_score(
+                sales=p.sales, rating_sum=rating_sum, reviews=len(p.reviews),
+                listed_days_ago=p.listed_days_ago,
+            ),
+            rating_sum=rating_sum, review_count=len(p.reviews),
+            photo_review_count=sum(1 for r in p.reviews if r.photos),
+            return_policy=p.return_policy.value, per_order_limit=p.per_order_limit,
+        )  # fmt: skip
+        for position, spec in enumerate(p.specs):
+            spec_id = self._insert(
+                "product_spec", product_id=pid, position=position,
+                name_zh=spec.name.zh, name_en=spec.name.en,
+            )  # fmt: skip
+            for value_position, value in enumerate(spec.values):
+                self._insert(
+                    "spec_value", spec_id=spec_id, position=value_position,
+                    value_zh=value.zh, value_en=value.en,
+                )  # fmt: skip
+        sku_ids = {}
+        for sku in p.skus:
+            key = spec_key(sku.values)
+            sku_ids[key] = self._insert(
+                "sku", product_id=pid, spec_key=key, price=sku.price,
+                original_price=sku.original_price, stock=sku.stock, sales=0,
+            )  # fmt: skip
+        for promotion in p.promotions:
+            self._insert(
+                "promotion", product_id=pid, kind=promotion.kind.value,
+                title_zh=promotion.title.zh, title_en=promotion.title.en,
+                ends_at=self._days(promotion.ends_in_days),
+            )  # fmt: skip
+        for review in p.reviews:
+            review_id = self._insert(
+                "review", product_id=pid,
+                sku_id=sku_ids[spec_key(review.sku)] if review.sku is not None else None,
+                author=review.author, rating=review.rating, text=review.text,
+                has_photos=bool(review.photos), created_at=self._days(-review.days_ago),
+            )  # fmt: skip
+            for position, photo in enumerate(review.photos):
+                self._insert(
+                    "review_photo", review_id=review_id, position=position,
+                    picture_id=self.picture_ids[photo],
+                )
+        return pid
+
+
+def spec_key(values: list[int] | tuple[int, ...]) -> str:
+    """The stored key of a SKU: its value positions joined by dots (`""` for no specs)."""
+    return ".".join(str(v) for v in values)
+
+
+def _birth_date(id_number: str | None) -> str | None:
+    if id_number is None:
+        return None
+    from stdnum.cn import ric
+
+    birth: date = ric.get_birth_date(id_number)
+    return birth.isoformat()
