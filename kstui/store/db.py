@@ -19,6 +19,7 @@ import queue
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,3 +154,15 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def db_time(moment: datetime) -> str:
+    """A datetime as SQLModel stores it in SQLite: naive UTC ISO text with microseconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds")
+
+
+def from_db_time(text: str) -> datetime:
+    """The aware UTC datetime of a stored time text."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)

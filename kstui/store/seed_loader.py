@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kstui.providers.clock import Clock
-from kstui.store.db import Store
+from kstui.store.db import Store, db_time
 from kstui.store.enums import CouponScope
 from kstui.store.search_index import build_doc, index_products, optimize
 from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
@@ -74,11 +74,6 @@ def read_seed(path: Path) -> Seed:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise SeedError(f"{path}: {where}: {first['msg']}") from exc
-
-
-def db_time(moment: datetime) -> str:
-    """A UTC datetime as SQLModel stores it in SQLite (naive ISO, microseconds)."""
-    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def is_seeded(conn: sqlite3.Connection) -> bool:

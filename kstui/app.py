@@ -1,0 +1,146 @@
+"""The Textual app: screens, global keys, theme. Built only through `create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
+from textual.events import Resize
+from textual.screen import Screen
+from textual.theme import Theme
+
+from kstui.commands import ShopCommands
+from kstui.i18n import Translator
+from kstui.providers.clock import Clock
+from kstui.screens.catalog import CatalogScreen
+from kstui.screens.coming_soon import ComingSoonScreen
+from kstui.screens.too_small import TooSmallScreen
+from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
+from kstui.store.db import Store
+from kstui.widgets.translation import translate_bindings
+
+KSTUI_THEME = Theme(
+    name="kstui",
+    primary="#FF5000",
+    secondary="#FE3666",
+    accent="#FF7A45",
+    warning="#FFB020",
+    error="#F5222D",
+    success="#2BA471",
+    foreground="#E8E6E3",
+    background="#17171A",
+    surface="#1F1F23",
+    panel="#2A2A30",
+    dark=True,
+    variables={
+        "footer-key-foreground": "#FF7A45",
+        "input-selection-background": "#FF5000 35%",
+    },
+)
+
+PLACES = ("cart", "orders", "wallet", "coupons", "service", "account")
+"""Screens reachable by a global key that later versions build."""
+
+
+class KstuiApp(App[None]):
+    """The shop.
+
+    Args:
+        settings: Options of this run.
+        store: The database.
+        clock: Where time comes from.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kstui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "key.back", id="back"),
+        Binding("slash", "search", "key.search", id="search"),
+        Binding("h", "home", "key.home", id="home"),
+        Binding("c", "place('cart')", "key.cart", id="cart"),
+        Binding("o", "place('orders')", "key.orders", id="orders"),
+        Binding("w", "place('wallet')", "key.wallet", id="wallet"),
+        Binding("u", "place('coupons')", "key.coupons", id="coupons"),
+        Binding("s", "place('service')", "key.service", id="service"),
+        Binding("a", "place('account')", "key.account", id="account"),
+        Binding("q", "quit", "key.quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+    ]
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {"shop": CatalogScreen}
+    DEFAULT_MODE = "shop"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ShopCommands}
+
+    def __init__(self, *, settings: Settings, store: Store, clock: Clock) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.translator = Translator(settings.lang)
+        self._bindings = translate_bindings(self._bindings, self.translator)
+        if not settings.animations:
+            self.animation_level = "none"
+        self.register_theme(KSTUI_THEME)
+        self.theme = "kstui"
+
+    def on_mount(self) -> None:
+        self.title = self.translator("app.title")
+        self._check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not too_small and showing:
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        """Back to the catalogue, whatever is open."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+    def action_search(self) -> None:
+        """Go to the catalogue and put the cursor in the search box."""
+        self.action_home()
+        screen = self.screen
+        if isinstance(screen, CatalogScreen):
+            screen.focus_search()
+
+    def action_place(self, place: str) -> None:
+        """Open one of the shop's places (cart, orders…); not built yet: say so."""
+        if place not in PLACES:
+            return
+        if isinstance(self.screen, ComingSoonScreen) and self.screen.place == place:
+            return
+        self.push_screen(ComingSoonScreen(place))
+
+    def action_command_palette(self) -> None:
+        """Open the command palette with a translated prompt."""
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(
+                    placeholder=self.translator("palette.placeholder"), id="--command-palette"
+                )
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "back" where there is nothing to go back to."""
+        if action == "back":
+            return len(self.screen_stack) > 1
+        return True
+
+    def action_back(self) -> None:
+        """Close the screen on top (never the catalogue itself)."""
+        if len(self.screen_stack) > 1 and not isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+
+def create_app(settings: Settings, store: Store, clock: Clock) -> KstuiApp:
+    """Build the app: the one way the CLI, the servers and the tests get one."""
+    return KstuiApp(settings=settings, store=store, clock=clock)

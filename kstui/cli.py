@@ -1,0 +1,399 @@
+"""The `kstui` command: opens the shop, and sub-commands for the catalogue and the store.
+
+Every error reaches the user as one plain line on stderr and a non-zero exit code.
+Texts follow `--lang` (Chinese by default), help included: the language is read from
+the command line before the commands are built.
+"""
+
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from kstui.i18n import Lang, Translator, UnknownLanguage, parse_lang
+from kstui.money import MoneyFormatError, format_fen, parse_yuan
+from kstui.services.catalog import Sort
+from kstui.services.errors import DomainError
+
+
+class CliError(Exception):
+    """A failure to report as one line (already translated)."""
+
+
+@dataclass
+class _Context:
+    t: Translator
+    db: Path | None
+
+    def db_path(self) -> Path:
+        from kstui.settings import default_db_path
+
+        return self.db if self.db is not None else default_db_path()
+
+    def open_store(self) -> Any:
+        from kstui.providers.clock import SystemClock
+        from kstui.store.bootstrap import needs_setup, open_store
+
+        path = self.db_path()
+        if needs_setup(path):
+            _err(self.t("cli.first_run", path=path))
+        return open_store(path, clock=SystemClock())
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)  # noqa: T201
+
+
+def _out(line: str) -> None:
+    print(line)  # noqa: T201
+
+
+def _lang_from_argv(argv: Sequence[str]) -> Lang:
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            try:
+                return parse_lang(value)
+            except UnknownLanguage:
+                return "zh"
+    return "zh"
+
+
+def build_cli(lang: Lang = "zh") -> typer.Typer:
+    """The Typer application, with help texts in `lang`."""
+    t = Translator(lang)
+    app = typer.Typer(
+        help=t("cli.help"),
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    products = typer.Typer(help=t("cli.products.help"), no_args_is_help=True)
+    app.add_typer(products, name="products")
+
+    @app.callback(invoke_without_command=True)
+    def shop(
+        ctx: typer.Context,
+        db: Annotated[Path | None, typer.Option("--db", help=t("cli.opt.db"))] = None,
+        lang_option: Annotated[str, typer.Option("--lang", help=t("cli.opt.lang"))] = "zh",
+    ) -> None:
+        try:
+            chosen = parse_lang(lang_option)
+        except UnknownLanguage:
+            raise CliError(t("cli.bad_lang", lang=lang_option)) from None
+        ctx.obj = _Context(Translator(chosen), db)
+        if ctx.invoked_subcommand is None:
+            _run_shop(ctx.obj)
+
+    @products.command("search", help=t("cli.search.help"))
+    def products_search(
+        ctx: typer.Context,
+        query: Annotated[str, typer.Argument(help=t("cli.search.query"))] = "",
+        category: Annotated[
+            str | None, typer.Option("--category", help=t("cli.search.category"))
+        ] = None,
+        brand: Annotated[
+            list[str] | None, typer.Option("--brand", help=t("cli.search.brand"))
+        ] = None,
+        min_price: Annotated[
+            str | None, typer.Option("--min-price", help=t("cli.search.min_price"))
+        ] = None,
+        max_price: Annotated[
+            str | None, typer.Option("--max-price", help=t("cli.search.max_price"))
+        ] = None,
+        in_stock: Annotated[bool, typer.Option("--in-stock", help=t("cli.search.in_stock"))] = False,
+        sort: Annotated[Sort, typer.Option("--sort", help=t("cli.search.sort"))] = Sort.OVERALL,
+        limit: Annotated[int, typer.Option("--limit", help=t("cli.search.limit"))] = 20,
+        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+    ) -> None:
+        from kstui.services.catalog import (
+            CatalogQuery,
+            count_products,
+            find_brands,
+            find_category,
+            search_products,
+        )
+
+        c: _Context = ctx.obj
+        store = c.open_store()
+        with store.reading() as conn:
+            query_obj = CatalogQuery(
+                text=query,
+                category_id=find_category(conn, category) if category else None,
+                brand_ids=find_brands(conn, brand or []),
+                min_price=_price(c.t, min_price),
+                max_price=_price(c.t, max_price),
+                in_stock=in_stock,
+                sort=sort,
+            )
+            page = search_products(conn, query_obj, limit=limit)
+            total = count_products(conn, query_obj) if not as_json else None
+        if as_json:
+            _out(json.dumps([_card_json(card) for card in page.cards], ensure_ascii=False))
+            return
+        _print_cards(c.t, page.cards, total)
+
+    @products.command("show", help=t("cli.show.help"))
+    def products_show(
+        ctx: typer.Context,
+        product_id: Annotated[int, typer.Argument(help=t("cli.show.id"))],
+        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+    ) -> None:
+        from kstui.providers.clock import SystemClock
+        from kstui.services.products import product_detail, reviews
+
+        c: _Context = ctx.obj
+        store = c.open_store()
+        with store.reading() as conn:
+            detail = product_detail(conn, product_id, clock=SystemClock())
+            first = reviews(conn, product_id, limit=10)
+        if as_json:
+            _out(json.dumps(_detail_json(detail, first.reviews), ensure_ascii=False))
+            return
+        _print_detail(c.t, detail, first.reviews)
+
+    @app.command("seed", help=t("cli.seed.help"))
+    def seed(
+        ctx: typer.Context,
+        reset: Annotated[bool, typer.Option("--reset", help=t("cli.seed.reset"))] = False,
+        synthetic: Annotated[
+            int, typer.Option("--synthetic", min=0, max=5_000_000, help=t("cli.seed.synthetic"))
+        ] = 0,
+    ) -> None:
+        from kstui.providers.clock import SystemClock
+        from kstui.store.bootstrap import default_seed_path
+        from kstui.store.db import Store
+        from kstui.store.migrate import ensure_schema
+        from kstui.store.seed_loader import load_seed
+
+        c: _Context = ctx.obj
+        store = Store(c.db_path())
+        ensure_schema(store)
+        report = load_seed(store, default_seed_path(), clock=SystemClock(), reset=reset)
+        if report.loaded:
+            _out(c.t("cli.seed.loaded", products=report.products, accounts=report.accounts))
+        else:
+            _out(c.t("cli.seed.already"))
+        if synthetic:
+            from kstui.store.synthetic import ensure_synthetic
+
+            def progress(done: int, total: int) -> None:
+                _err(c.t("cli.seed.progress", done=done, total=total))
+
+            added = ensure_synthetic(store, synthetic, clock=SystemClock(), progress=progress)
+            _out(c.t("cli.seed.synthetic_done", added=added, total=synthetic))
+
+    return app
+
+
+def _price(t: Translator, text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_yuan(text)
+    except MoneyFormatError:
+        raise CliError(t("error.invalid_price")) from None
+
+
+def _card_json(card: Any) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "name": card.name._asdict(),
+        "price": card.price,
+        "original_price": card.original_price,
+        "sales": card.sales,
+        "stock": card.stock,
+        "shop": card.shop._asdict(),
+        "brand": card.brand._asdict() if card.brand else None,
+    }
+
+
+def _detail_json(detail: Any, review_list: list[Any]) -> dict[str, Any]:
+    return {
+        "id": detail.id,
+        "name": detail.name._asdict(),
+        "description": detail.description._asdict(),
+        "category": detail.category._asdict(),
+        "top_category": detail.top_category._asdict(),
+        "brand": detail.brand._asdict() if detail.brand else None,
+        "sales": detail.sales,
+        "stock": detail.stock,
+        "price_range": list(detail.price_range),
+        "return_policy": detail.return_policy.value,
+        "no_reason_returns": detail.return_policy.no_reason_returns,
+        "per_order_limit": detail.per_order_limit,
+        "specs": [
+            {"name": s.name._asdict(), "values": [v._asdict() for v in s.values]}
+            for s in detail.specs
+        ],
+        "skus": [
+            {
+                "id": k.id,
+                "values": list(k.values),
+                "price": k.price,
+                "original_price": k.original_price,
+                "stock": k.stock,
+            }
+            for k in detail.skus
+        ],
+        "promotions": [
+            {"kind": p.kind.value, "title": p.title._asdict(), "ends_at": p.ends_at.isoformat()}
+            for p in detail.promotions
+        ],
+        "coupons": [
+            {
+                "id": c.id,
+                "title": c.title._asdict(),
+                "kind": c.kind.value,
+                "threshold": c.threshold,
+                "amount_off": c.amount_off,
+                "percent_off": c.percent_off,
+                "ends_at": c.ends_at.isoformat(),
+            }
+            for c in detail.coupons
+        ],
+        "shop": {
+            "id": detail.shop.id,
+            "name": detail.shop.name._asdict(),
+            "rating_tenths": detail.shop.rating_tenths,
+            "ships_from": detail.shop.ships_from,
+            "default_freight": detail.shop.shipping.default_fee,
+            "free_shipping_threshold": detail.shop.shipping.free_threshold,
+        },
+        "rating": {
+            "count": detail.rating.count,
+            "average_tenths": detail.rating.average_tenths,
+            "positive_percent": detail.rating.positive_percent,
+            "with_photos": detail.rating.with_photos,
+        },
+        "reviews": [
+            {
+                "author": r.author,
+                "rating": r.rating,
+                "text": r.text,
+                "created_at": r.created_at.isoformat(),
+                "photos": len(r.photo_ids),
+            }
+            for r in review_list
+        ],
+    }
+
+
+def _print_cards(t: Translator, cards: Sequence[Any], total: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    if not cards:
+        _out(t("catalog.empty"))
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column, justify in (
+        ("cli.col.id", "right"),
+        ("cli.col.name", "left"),
+        ("cli.col.price", "right"),
+        ("cli.col.sales", "right"),
+        ("cli.col.stock", "right"),
+        ("cli.col.shop", "left"),
+    ):
+        table.add_column(t(column), justify=justify)  # type: ignore[arg-type]
+    for card in cards:
+        price = format_fen(card.price)
+        if card.original_price:
+            price += f" ({format_fen(card.original_price)})"
+        table.add_row(
+            str(card.id),
+            Text(t.pick(card.name), overflow="ellipsis", no_wrap=True),
+            price,
+            t.count(card.sales),
+            str(card.stock),
+            Text(t.pick(card.shop), no_wrap=True),
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    if total is not None:
+        _out(t("cli.total", shown=len(cards), total=total))
+
+
+def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    low, high = detail.price_range
+    price = format_fen(low) + (f"–{format_fen(high)}" if high != low else "")
+    console.print(Text(t.pick(detail.name), style="bold"))
+    lines = [
+        f"{t('cli.col.price')}: {price}    {t('catalog.sold', count=t.count(detail.sales))}",
+        f"{t('cli.col.shop')}: {t.pick(detail.shop.name)}",
+        t(f"policy.{detail.return_policy.value}"),
+        t.pick(detail.description),
+    ]
+    for line in lines:
+        console.print(Text(line))
+    for spec in detail.specs:
+        console.print(Text(f"{t.pick(spec.name)}: " + " / ".join(t.pick(v) for v in spec.values)))
+    for sku in detail.skus:
+        values = " / ".join(
+            t.pick(spec.values[v]) for spec, v in zip(detail.specs, sku.values, strict=True)
+        )
+        console.print(
+            Text(f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {t('cli.col.stock')} {sku.stock}")
+        )
+    for review in review_list:
+        console.print(Text(f"  {'★' * review.rating} {review.author}: {review.text}"))
+
+
+def _run_shop(c: _Context) -> None:
+    from kstui.app import create_app
+    from kstui.providers.clock import SystemClock
+    from kstui.settings import Settings
+
+    store = c.open_store()
+    settings = Settings(db_path=c.db_path(), lang=c.t.lang)
+    create_app(settings, store, SystemClock()).run()
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of the `kstui` command."""
+    from kstui.store.db import StoreError
+    from kstui.store.seed_loader import SeedError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(args)
+    t = Translator(lang)
+    try:
+        build_cli(lang)(args=args, prog_name="kstui", standalone_mode=False)
+    except DomainError as error:
+        _err(t("cli.error", message=t(error.key, **error.params)))
+        sys.exit(1)
+    except (CliError, StoreError, SeedError) as error:
+        _err(t("cli.error", message=str(error)))
+        sys.exit(1)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except typer.TyperException as error:
+        _usage_error(t, error)
+    sys.exit(0)
+
+
+def _usage_error(t: Translator, error: Exception) -> NoReturn:
+    """Bad command-line usage: a help text is printed as is, anything else as one line."""
+    message = getattr(error, "format_message", lambda: str(error))()
+    if type(error).__name__ == "NoArgsIsHelpError":
+        _err(message)
+    else:
+        _err(t("cli.error", message=message))
+    sys.exit(getattr(error, "exit_code", 2))

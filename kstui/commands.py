@@ -1,0 +1,56 @@
+"""The command palette (ctrl+p): every place of the shop and every action, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from kstui.services.catalog import Sort
+from kstui.widgets.translation import translator_of
+
+
+class ShopCommands(Provider):
+    """Places (home, cart, orders…) and actions (search, filters, sorts, quit)."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        t = translator_of(app)
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (t("command.home"), partial(app.run_action, "home"), t("command.home_help")),
+            (t("command.search"), partial(app.run_action, "search"), t("command.search_help")),
+        ]
+        for place in ("cart", "orders", "wallet", "coupons", "service", "account"):
+            commands.append(
+                (t(f"place.{place}"), partial(app.run_action, f"place('{place}')"), "")
+            )
+        from kstui.screens.catalog import CatalogScreen
+
+        screen = self.screen
+        if isinstance(screen, CatalogScreen):
+            commands.append(
+                (t("command.filters"), screen.action_filters, t("command.filters_help"))
+            )
+            commands.append((t("command.clear"), screen.action_clear, t("command.clear_help")))
+            for sort in Sort:
+                commands.append(
+                    (
+                        t("command.sort", sort=t(f"sort.{sort.value}")),
+                        partial(screen.set_sort, sort),
+                        "",
+                    )
+                )
+        commands.append((t("command.quit"), partial(app.run_action, "quit"), ""))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text or None)

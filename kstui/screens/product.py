@@ -1,0 +1,426 @@
+"""商品详情: a product's page — picture, price, promotions, specs, shop, reviews."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from kstui.i18n import Translator
+from kstui.money import format_fen_short
+from kstui.services.errors import DomainError
+from kstui.services.products import (
+    CouponInfo,
+    ProductDetail,
+    ReviewInfo,
+    ReviewPage,
+    Selection,
+    SkuInfo,
+    picture_png,
+    product_detail,
+    reviews,
+)
+from kstui.services.regions import province_name
+from kstui.store.db import Store
+from kstui.store.enums import CouponKind
+from kstui.screens.base import KstuiScreen
+from kstui.widgets.key_bar import KeyBar
+from kstui.timefmt import local_date
+from kstui.widgets.choice_row import Choice, ChoiceRow, ChoiceState
+from kstui.widgets.picture import Picture
+from kstui.widgets.price import price_content
+from kstui.widgets.quantity import QuantityPicker
+
+REVIEWS_PER_PAGE = 5
+LOW_STOCK = 10
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    detail: ProductDetail
+    picture: bytes | None
+    reviews: ReviewPage
+    photos: dict[int, bytes]
+
+
+class ProductScreen(KstuiScreen):
+    """One product.
+
+    Args:
+        product_id: The product to show.
+    """
+
+    CSS_PATH = "product.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "add_to_cart", "key.add_to_cart", id="add-to-cart", show=False),
+        Binding("n", "buy_now", "key.buy_now", id="buy-now", show=False),
+    ]
+
+    def __init__(self, product_id: int) -> None:
+        super().__init__()
+        self.product_id = product_id
+        self.detail: ProductDetail | None = None
+        self.selection: Selection = ()
+        self.quantity = 1
+        self._with_photos = False
+        self._reviews_shown = 0
+
+    @property
+    def store(self) -> Store:
+        store: Store = self.app.store  # type: ignore[attr-defined]
+        return store
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="page"):
+            yield Static(self.t("product.loading"), id="loading", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="product")
+    def _load(self) -> None:
+        clock = self.app.clock  # type: ignore[attr-defined]
+        try:
+            with self.store.reading() as conn:
+                detail = product_detail(conn, self.product_id, clock=clock)
+                picture = picture_png(conn, detail.picture_id) if detail.picture_id else None
+                first = reviews(conn, self.product_id, limit=REVIEWS_PER_PAGE)
+                photos = _photos(conn, first)
+        except DomainError as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._show, _Loaded(detail, picture, first, photos))
+
+    def _failed(self, error: DomainError) -> None:
+        self.query_one("#loading", Static).update(self.t(error.key, **error.params))
+
+    async def _show(self, loaded: _Loaded) -> None:
+        detail = loaded.detail
+        self.detail = detail
+        self.selection = detail.initial_selection()
+        page = self.query_one("#page", VerticalScroll)
+        await page.remove_children()
+        await page.mount_all(self._compose_page(detail, loaded.picture))
+        await self._add_reviews(loaded.reviews, loaded.photos, replace=True)
+        self._refresh_choice()
+
+    def _compose_page(self, detail: ProductDetail, png: bytes | None) -> list[Static | Horizontal]:
+        t = self.t
+        crumbs = " › ".join(
+            [t("app.home"), t.pick(detail.top_category), t.pick(detail.category)]
+        )
+        coupon_row = Horizontal(
+            Static(self._coupons(detail.coupons), id="coupons"),
+            Button(t("product.claim"), id="claim", compact=True),
+            id="coupon-row",
+        )
+        coupon_row.display = bool(detail.coupons)
+        info = Vertical(
+            Static(Content(t.pick(detail.name)), id="title"),
+            Static("", id="price"),
+            Static(self._promotions(detail), id="promotions"),
+            coupon_row,
+            *[
+                Horizontal(
+                    Static(Content(t.pick(spec.name)), classes="spec-name"),
+                    ChoiceRow([Choice(t.pick(v)) for v in spec.values], id=f"spec-{i}"),
+                    classes="spec-row",
+                )
+                for i, spec in enumerate(detail.specs)
+            ],
+            Horizontal(
+                Static(t("product.quantity"), classes="spec-name", markup=False),
+                QuantityPicker(id="quantity"),
+                Static("", id="stock"),
+                id="quantity-row",
+            ),
+            id="info",
+        )
+        return [
+            Static(Content(crumbs), id="crumbs"),
+            Horizontal(Picture(png, id="picture"), info, id="hero"),
+            Static(self._shop_line(detail), id="shop"),
+            Static(self._policy_line(detail), id="policy"),
+            Horizontal(
+                Button(t("product.add_to_cart"), id="add-to-cart", compact=True),
+                Button(t("product.buy_now"), id="buy-now", variant="primary", compact=True),
+                id="actions",
+            ),
+            Static(t("product.details"), classes="section", markup=False),
+            Static(Content(t.pick(detail.description)), id="description"),
+            Static(self._rating_line(detail), classes="section", id="rating"),
+            ChoiceRow(
+                [
+                    Choice(t("product.reviews_all", count=detail.rating.count)),
+                    Choice(t("product.reviews_photos", count=detail.rating.with_photos)),
+                ],
+                0,
+                id="review-filter",
+            ),
+            Vertical(id="reviews"),
+            Button(t("product.more_reviews"), id="more-reviews", compact=True),
+        ]
+
+    # -- specs, price, stock -----------------------------------------------------------------
+
+    @property
+    def sku(self) -> SkuInfo | None:
+        """The SKU the current choices name, if complete."""
+        return self.detail.sku_for(self.selection) if self.detail else None
+
+    @on(ChoiceRow.Changed, ".spec-row ChoiceRow")
+    def _spec_changed(self, event: ChoiceRow.Changed) -> None:
+        assert self.detail is not None and event.row.id is not None
+        spec = int(event.row.id.removeprefix("spec-"))
+        self.selection = self.detail.choose(self.selection, spec, event.index)
+        self._refresh_choice()
+
+    @on(QuantityPicker.Changed)
+    def _quantity_changed(self, event: QuantityPicker.Changed) -> None:
+        self.quantity = event.value
+
+    def _refresh_choice(self) -> None:
+        detail, t = self.detail, self.t
+        if detail is None:
+            return
+        now = detail.available(self.selection)
+        ever = detail.available(detail.empty_selection())
+        for i, spec in enumerate(detail.specs):
+            row = self.query_one(f"#spec-{i}", ChoiceRow)
+            choices = [
+                Choice(
+                    t.pick(value),
+                    ChoiceState.OPEN
+                    if v in now[i]
+                    else ChoiceState.CONFLICT
+                    if v in ever[i]
+                    else ChoiceState.CLOSED,
+                )
+                for v, value in enumerate(spec.values)
+            ]
+            row.set_choices(choices, self.selection[i])
+        sku = self.sku
+        price = self.query_one("#price", Static)
+        sold = t("catalog.sold", count=t.count(detail.sales))
+        if sku is not None:
+            price.update(Content.assemble(price_content(sku.price, sku.original_price), "  ", sold))
+        else:
+            low, high = detail.price_range
+            price.update(Content.assemble(price_content(low, high=high), "  ", sold))
+        picker = self.query_one(QuantityPicker)
+        picker.maximum = detail.max_quantity(sku) if sku is not None else 0
+        self.query_one("#stock", Static).update(self._stock_line(detail, sku))
+        can_buy = sku is not None and sku.stock > 0
+        self.query_one("#add-to-cart", Button).disabled = not can_buy
+        self.query_one("#buy-now", Button).disabled = not can_buy
+
+    def _stock_line(self, detail: ProductDetail, sku: SkuInfo | None) -> Content:
+        t = self.t
+        if detail.stock <= 0:
+            return Content.from_markup("[$error]$text[/]", text=t("stock.sold_out_all"))
+        if sku is None:
+            return Content(t("product.choose_specs"))
+        if sku.stock <= 0:
+            text = Content.from_markup("[$error]$text[/]", text=t("stock.sold_out"))
+        elif sku.stock < LOW_STOCK:
+            text = Content.from_markup("[$warning]$text[/]", text=t("stock.low", count=sku.stock))
+        else:
+            text = Content(t("product.stock", count=sku.stock))
+        if detail.per_order_limit is not None:
+            text = Content.assemble(text, " · ", t("product.limit", count=detail.per_order_limit))
+        return text
+
+    # -- fixed lines -----------------------------------------------------------------------
+
+    def _promotions(self, detail: ProductDetail) -> Content:
+        t = self.t
+        now = self.app.clock.now()  # type: ignore[attr-defined]
+        if not detail.promotions:
+            return Content("")
+        parts = []
+        for promo in detail.promotions:
+            days = max(0, (promo.ends_at - now).days)
+            ends = t("product.ends_today") if days == 0 else t("product.ends_in", days=days)
+            parts.append(
+                Content.from_markup(
+                    "[reverse $accent] $title [/] $ends", title=t.pick(promo.title), ends=ends
+                )
+            )
+        return Content("  ").join(parts)
+
+    def _coupons(self, coupons: list[CouponInfo]) -> Content:
+        t = self.t
+        labels = [coupon_label(t, c) for c in coupons[:3]]
+        return Content.from_markup(
+            "[$text-muted]$label[/] [$primary]$coupons[/]",
+            label=t("product.coupons"),
+            coupons="  ".join(labels),
+        )
+
+    def _shop_line(self, detail: ProductDetail) -> Content:
+        t = self.t
+        shop = detail.shop
+        province = self.app.settings.province  # type: ignore[attr-defined]
+        fee = shop.shipping.fee_to(province)
+        freight = (
+            t("product.free_shipping")
+            if fee == 0
+            else t(
+                "product.freight",
+                fee=format_fen_short(fee),
+                province=t.pick(province_name(province)),
+            )
+        )
+        if fee and shop.shipping.free_threshold is not None:
+            freight += " · " + t(
+                "product.free_over", amount=format_fen_short(shop.shipping.free_threshold)
+            )
+        return Content.from_markup(
+            "[b]$shop[/b] [$warning]★$rating[/]  $ships · $freight",
+            shop=t.pick(shop.name),
+            rating=f"{shop.rating_tenths / 10:.1f}",
+            ships=t(
+                "product.ships_from",
+                place=t(
+                    "product.place",
+                    province=t.pick(province_name(shop.ships_from)),
+                    city=t.pick(shop.ships_from_city),
+                ),
+            ),
+            freight=freight,
+        )
+
+    def _policy_line(self, detail: ProductDetail) -> Content:
+        key = f"policy.{detail.return_policy.value}"
+        style = "$success" if detail.return_policy.no_reason_returns else "$warning"
+        return Content.from_markup(f"[{style}]$text[/]", text=self.t(key))
+
+    def _rating_line(self, detail: ProductDetail) -> Content:
+        t, rating = self.t, detail.rating
+        if not rating.count:
+            return Content(t("product.no_reviews"))
+        return Content(
+            t(
+                "product.rating_summary",
+                count=rating.count,
+                average=f"{rating.average_tenths / 10:.1f}",
+                positive=rating.positive_percent,
+            )
+        )
+
+    # -- reviews -----------------------------------------------------------------------------
+
+    @on(ChoiceRow.Changed, "#review-filter")
+    def _review_filter_changed(self, event: ChoiceRow.Changed) -> None:
+        self._with_photos = event.index == 1
+        self._load_reviews(self._with_photos, 0)
+
+    @on(Button.Pressed, "#more-reviews")
+    def _more_reviews(self) -> None:
+        self._load_reviews(self._with_photos, self._reviews_shown)
+
+    @work(thread=True, exclusive=True, group="reviews")
+    def _load_reviews(self, with_photos: bool, offset: int) -> None:
+        with self.store.reading() as conn:
+            page = reviews(
+                conn, self.product_id, with_photos=with_photos, offset=offset,
+                limit=REVIEWS_PER_PAGE,
+            )  # fmt: skip
+            photos = _photos(conn, page)
+        self.app.call_from_thread(self._add_reviews, page, photos, offset == 0)
+
+    async def _add_reviews(self, page: ReviewPage, photos: dict[int, bytes], replace: bool) -> None:
+        box = self.query_one("#reviews", Vertical)
+        if replace:
+            await box.remove_children()
+            self._reviews_shown = 0
+        await box.mount_all([self._review(r, photos) for r in page.reviews])
+        if replace and not page.reviews:
+            await box.mount(Static(self.t("product.no_reviews_here"), classes="review-empty"))
+        self._reviews_shown += len(page.reviews)
+        self.query_one("#more-reviews", Button).display = page.has_more
+
+    def _review(self, review: ReviewInfo, photos: dict[int, bytes]) -> Vertical:
+        t = self.t
+        spec = " / ".join(t.pick(v) for v in review.sku_values)
+        head = Content.from_markup(
+            "[b]$author[/b] [$warning]$stars[/][$text-muted]$blank$date $spec[/]",
+            author=review.author,
+            stars="★" * review.rating + "☆" * (5 - review.rating),
+            blank="  ",
+            date=local_date(review.created_at),
+            spec=spec,
+        )
+        parts: list[Static | Horizontal] = [
+            Static(head, classes="review-head"),
+            Static(Content(review.text), classes="review-text"),
+        ]
+        if review.photo_ids:
+            parts.append(
+                Horizontal(
+                    *[Picture(photos.get(p), classes="review-photo") for p in review.photo_ids],
+                    classes="review-photos",
+                )
+            )
+        return Vertical(*parts, classes="review")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#add-to-cart")
+    def action_add_to_cart(self) -> None:
+        """加入购物车: needs an account, which the next version brings."""
+        self._needs_login("product.login_for_cart")
+
+    @on(Button.Pressed, "#buy-now")
+    def action_buy_now(self) -> None:
+        """立即购买: needs an account, which the next version brings."""
+        self._needs_login("product.login_for_buy")
+
+    @on(Button.Pressed, "#claim")
+    def _claim(self) -> None:
+        self._needs_login("product.login_for_coupon")
+
+    def _needs_login(self, key: str) -> None:
+        if key != "product.login_for_coupon" and (self.sku is None or self.sku.stock <= 0):
+            self.notify(self.t("product.choose_specs"), severity="warning")
+            return
+        self.notify(self.t(key), title=self.t("product.login_needed"), severity="warning")
+
+
+def coupon_label(t: Translator, coupon: CouponInfo) -> str:
+    """满100减10 / 无门槛减5 / 满200打9.5折, from the coupon's numbers."""
+    if coupon.kind is CouponKind.PERCENT_OFF:
+        rate = f"{coupon.percent_off / 10:g}"
+        off = 100 - coupon.percent_off
+        if coupon.threshold:
+            return t(
+                "coupon.percent_over", threshold=_yuan(coupon.threshold), rate=rate,
+                off=off,
+            )  # fmt: skip
+        return t("coupon.percent", rate=rate, off=off)
+    amount = _yuan(coupon.amount_off)
+    if coupon.threshold:
+        return t("coupon.amount_over", threshold=_yuan(coupon.threshold), amount=amount)
+    return t("coupon.amount", amount=amount)
+
+
+def _yuan(fen: int) -> str:
+    return format_fen_short(fen, symbol="")
+
+
+def _photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
+    found: dict[int, bytes] = {}
+    for review in page.reviews:
+        for picture in review.photo_ids:
+            if picture not in found and (png := picture_png(conn, picture)) is not None:
+                found[picture] = png
+    return found
+

@@ -1,0 +1,37 @@
+"""How one run of kstui is set up: which store, which language, how it looks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kstui.i18n import Lang
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+
+
+def default_db_path() -> Path:
+    """The store in the user's data directory (e.g. ~/.local/share/kstui/kstui.db)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("kstui", appauthor=False) / "kstui.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of one run.
+
+    Attributes:
+        db_path: The SQLite store.
+        lang: Language of every text (`zh` by default, `en`).
+        animations: False for tests and snapshots (no animation, no blinking cursor).
+        page_size: Products fetched per page of the catalogue list.
+        province: Where freight is estimated to before the shopper has an address.
+    """
+
+    db_path: Path
+    lang: Lang = "zh"
+    animations: bool = True
+    page_size: int = 60
+    province: str = "11"

@@ -1,0 +1,1 @@
+"""Reusable widgets: product list, prices, pictures, choice rows."""

@@ -1,0 +1,231 @@
+"""The product list: draws only the lines on screen, asks for more rows as the cursor
+nears the end of what is loaded. It never holds more than the pages it was given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kstui.money import format_fen
+from kstui.services.catalog import ProductCard
+from kstui.widgets.translation import translate_bindings, translator_of
+
+ROW_HEIGHT = 2
+PRICE_WIDTH = 14
+LOW_STOCK = 10
+MORE_WHEN_WITHIN = 20
+"""Ask for the next page when the cursor is this many rows from the end of what is loaded."""
+
+
+class ProductList(ScrollView, can_focus=True):
+    """A virtual list of product cards, two lines each."""
+
+    DEFAULT_CSS = """
+    ProductList {
+        height: 1fr;
+        background: $surface;
+    }
+    ProductList > .product-list--name { text-style: bold; }
+    ProductList > .product-list--meta { color: $text-muted; }
+    ProductList > .product-list--price { color: $primary; text-style: bold; }
+    ProductList > .product-list--original { color: $text-muted; text-style: strike; }
+    ProductList > .product-list--in-stock { color: $success; }
+    ProductList > .product-list--low-stock { color: $warning; }
+    ProductList > .product-list--sold-out { color: $error; }
+    ProductList > .product-list--cursor { background: $boost; }
+    ProductList:focus > .product-list--cursor { background: $primary 25%; }
+    ProductList > .product-list--loading { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "product-list--name",
+        "product-list--meta",
+        "product-list--price",
+        "product-list--original",
+        "product-list--in-stock",
+        "product-list--low-stock",
+        "product-list--sold-out",
+        "product-list--cursor",
+        "product-list--loading",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "key.open", id="open", show=False),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    """The highlighted row."""
+
+    class Opened(Message):
+        """The shopper chose a product (Enter or a click)."""
+
+        def __init__(self, card: ProductCard) -> None:
+            super().__init__()
+            self.card = card
+
+    class MoreWanted(Message):
+        """The cursor is near the end of the loaded rows and more exist."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._cards: list[ProductCard] = []
+        self._exhausted = True
+        self._asked_more = False
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+
+    def on_mount(self) -> None:
+        self._bindings = translate_bindings(self._bindings, translator_of(self))
+        self.refresh_bindings()
+
+    @property
+    def cards(self) -> Sequence[ProductCard]:
+        """The rows loaded so far."""
+        return self._cards
+
+    @property
+    def highlighted(self) -> ProductCard | None:
+        """The card under the cursor."""
+        return self._cards[self.cursor] if 0 <= self.cursor < len(self._cards) else None
+
+    def show(self, cards: Sequence[ProductCard], *, exhausted: bool) -> None:
+        """Replace the rows (a new search) and go back to the top."""
+        self._cards = list(cards)
+        self._exhausted = exhausted
+        self._asked_more = False
+        self._cache.clear()
+        self.set_reactive(ProductList.cursor, 0)
+        self._resize()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def extend(self, cards: Sequence[ProductCard], *, exhausted: bool) -> None:
+        """Append the next page."""
+        self._cards.extend(cards)
+        self._exhausted = exhausted
+        self._asked_more = False
+        self._resize()
+        self.refresh()
+
+    def _resize(self) -> None:
+        rows = len(self._cards) + (0 if self._exhausted else 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, rows * ROW_HEIGHT)
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self._resize()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.clear()
+        self.scroll_to_region(
+            Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
+        )
+        self.refresh()
+        if not self._exhausted and not self._asked_more:
+            if new >= len(self._cards) - MORE_WHEN_WITHIN:
+                self._asked_more = True
+                self.post_message(self.MoreWanted())
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor by `step` rows."""
+        if self._cards:
+            self.cursor = max(0, min(len(self._cards) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by a screenful."""
+        self.action_move(direction * max(1, self.scrollable_content_region.height // ROW_HEIGHT))
+
+    def action_jump(self, row: int) -> None:
+        """Go to the first row (0) or the last loaded one (-1)."""
+        if self._cards:
+            self.cursor = row if row >= 0 else len(self._cards) - 1
+
+    def action_open(self) -> None:
+        """Open the highlighted product."""
+        if (card := self.highlighted) is not None:
+            self.post_message(self.Opened(card))
+
+    def on_click(self, event: events.Click) -> None:
+        row = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        if 0 <= row < len(self._cards):
+            self.cursor = row
+            self.post_message(self.Opened(self._cards[row]))
+
+    def render_line(self, y: int) -> Strip:
+        line = y + int(self.scroll_offset.y)
+        row, part = divmod(line, ROW_HEIGHT)
+        width = self.scrollable_content_region.width
+        if row >= len(self._cards):
+            if row == len(self._cards) and part == 0 and not self._exhausted:
+                text = Text(" " + translator_of(self)("catalog.loading_more"))
+                text.stylize(self.get_component_rich_style("product-list--loading"))
+                return self._strip(text, width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        key = (row, part, width, row == self.cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row_line(self._cards[row], part, width, row == self.cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        segments = list(text.render(self.app.console, end=""))
+        return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
+
+    def _render_row_line(self, card: ProductCard, part: int, width: int, current: bool) -> Strip:
+        t = translator_of(self)
+        style = self.get_component_rich_style
+        base = self.rich_style + (style("product-list--cursor") if current else Style())
+        if part == 0:
+            left = Text(" " + t.pick(card.name), style=style("product-list--name"))
+            right = Text(format_fen(card.price), style=style("product-list--price"))
+        else:
+            left = Text(" ", style=style("product-list--meta"))
+            left.append(t.pick(card.shop))
+            left.append(" · " + t("catalog.sold", count=t.count(card.sales)))
+            left.append(" · ")
+            if card.stock <= 0:
+                left.append(t("stock.sold_out"), style=style("product-list--sold-out"))
+            elif card.stock < LOW_STOCK:
+                left.append(
+                    t("stock.low", count=card.stock), style=style("product-list--low-stock")
+                )
+            else:
+                left.append(t("stock.in_stock"), style=style("product-list--in-stock"))
+            right = Text("")
+            if card.original_price is not None and card.original_price > card.price:
+                right = Text(format_fen(card.original_price), style=style("product-list--original"))
+        right.pad_right(1)
+        room = max(0, width - max(right.cell_len, PRICE_WIDTH))
+        left.truncate(room, overflow="ellipsis", pad=True)
+        right.align("right", width - room)
+        return self._strip(left + right, width, base)
