@@ -5,7 +5,6 @@ Texts follow `--lang` (Chinese by default), help included: the language is read 
 the command line before the commands are built.
 """
 
-
 import json
 import sys
 from collections.abc import Sequence
@@ -111,7 +110,9 @@ def build_cli(lang: Lang = "zh") -> typer.Typer:
         max_price: Annotated[
             str | None, typer.Option("--max-price", help=t("cli.search.max_price"))
         ] = None,
-        in_stock: Annotated[bool, typer.Option("--in-stock", help=t("cli.search.in_stock"))] = False,
+        in_stock: Annotated[
+            bool, typer.Option("--in-stock", help=t("cli.search.in_stock"))
+        ] = False,
         sort: Annotated[Sort, typer.Option("--sort", help=t("cli.search.sort"))] = Sort.OVERALL,
         limit: Annotated[int, typer.Option("--limit", help=t("cli.search.limit"))] = 20,
         as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
@@ -290,7 +291,6 @@ def _detail_json(detail: Any, review_list: list[Any]) -> dict[str, Any]:
 
 
 def _print_cards(t: Translator, cards: Sequence[Any], total: int | None) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -319,17 +319,16 @@ def _print_cards(t: Translator, cards: Sequence[Any], total: int | None) -> None
             str(card.stock),
             Text(t.pick(card.shop), no_wrap=True),
         )
-    console = Console(highlight=False)
+    console = _console()
     console.print(table)
     if total is not None:
         _out(t("cli.total", shown=len(cards), total=total))
 
 
 def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    console = _console()
     low, high = detail.price_range
     price = format_fen(low) + (f"–{format_fen(high)}" if high != low else "")
     console.print(Text(t.pick(detail.name), style="bold"))
@@ -348,10 +347,19 @@ def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
             t.pick(spec.values[v]) for spec, v in zip(detail.specs, sku.values, strict=True)
         )
         console.print(
-            Text(f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {t('cli.col.stock')} {sku.stock}")
+            Text(
+                f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {t('cli.col.stock')} {sku.stock}"
+            )
         )
     for review in review_list:
         console.print(Text(f"  {'★' * review.rating} {review.author}: {review.text}"))
+
+
+def _console() -> Any:
+    """A Rich console; wide when printing into a pipe or file, so nothing is cut."""
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _run_shop(c: _Context) -> None:

@@ -22,9 +22,7 @@ class ShopCommands(Provider):
             (t("command.search"), partial(app.run_action, "search"), t("command.search_help")),
         ]
         for place in ("cart", "orders", "wallet", "coupons", "service", "account"):
-            commands.append(
-                (t(f"place.{place}"), partial(app.run_action, f"place('{place}')"), "")
-            )
+            commands.append((t(f"place.{place}"), partial(app.run_action, f"place('{place}')"), ""))
         from kstui.screens.catalog import CatalogScreen
 
         screen = self.screen

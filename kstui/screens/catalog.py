@@ -15,11 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Button, Checkbox, Input, Static, Tree
 from textual.worker import get_current_worker
 
 from kstui.money import format_fen_short
+from kstui.screens.base import KstuiScreen
+from kstui.screens.filters import FilterChoice, FilterScreen
 from kstui.services.catalog import (
     BrandOption,
     CatalogQuery,
@@ -33,11 +35,9 @@ from kstui.services.catalog import (
 from kstui.services.errors import DomainError
 from kstui.services.search_query import MAX_QUERY_CHARS
 from kstui.store.db import Store
-from kstui.screens.base import KstuiScreen
-from kstui.widgets.key_bar import KeyBar
-from kstui.screens.filters import FilterChoice, FilterScreen
 from kstui.widgets.category_tree import CategoryTree
 from kstui.widgets.choice_row import Choice, ChoiceRow
+from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.product_list import ProductList
 
 SORTS = (Sort.OVERALL, Sort.SALES, Sort.PRICE_ASC, Sort.PRICE_DESC, Sort.NEWEST)
@@ -83,8 +83,8 @@ class CatalogScreen(KstuiScreen):
         Binding("x", "clear", "key.clear", id="clear", show=False),
     ]
 
-    query_state: reactive[CatalogQuery] = reactive(CatalogQuery, init=False)
-    """What the list shows; every change runs a search."""
+    query_state: var[CatalogQuery] = var(CatalogQuery, init=False)
+    """What the list shows; every change runs a search (a `var`: no repaint of the screen)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,7 +118,8 @@ class CatalogScreen(KstuiScreen):
             yield Checkbox(t("catalog.in_stock"), id="in-stock", compact=True)
             yield Button(t("catalog.filters_button"), id="filters-button", compact=True)
         with Horizontal(id="body"):
-            yield CategoryTree(id="categories")
+            with Vertical(id="sidebar"):  # its own clip: list repaints leave the tree alone
+                yield CategoryTree(id="categories")
             with Vertical(id="results"):
                 yield Static("", id="summary", markup=False)
                 yield ProductList(id="products")
@@ -126,6 +127,8 @@ class CatalogScreen(KstuiScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        animations: bool = self.app.settings.animations  # type: ignore[attr-defined]
+        self.query_one("#search", Input).cursor_blink = animations
         self.query_one(ProductList).focus()
         self.query_one("#empty").display = False
         self._load_reference_data()
@@ -187,9 +190,10 @@ class CatalogScreen(KstuiScreen):
         products = self.query_one(ProductList)
         products.show(page.cards, exhausted=page.next_cursor is None)
         empty = not page.cards
-        products.display = not empty
         empty_message = self.query_one("#empty", Static)
-        empty_message.display = empty
+        if products.display == empty:  # only switch when needed: it costs a layout pass
+            products.display = not empty
+            empty_message.display = empty
         if empty:
             hint = "catalog.empty_hint_filters" if query.has_filters else "catalog.empty_hint"
             empty_message.update(f"{self.t('catalog.empty')}\n{self.t(hint)}")
@@ -267,7 +271,10 @@ class CatalogScreen(KstuiScreen):
             parts.append(t("catalog.chip_in_stock"))
         if query.has_filters:
             parts.append(t("catalog.chip_clear"))
-        self.query_one("#summary", Static).update(Content(" · ".join(parts)))
+        summary = Content(" · ".join(parts))
+        widget = self.query_one("#summary", Static)
+        if widget.visual != summary:  # fixed size: no layout pass needed
+            widget.update(summary, layout=False)
 
     # -- controls ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from kstui.i18n import Translator
 from kstui.money import format_fen_short
+from kstui.screens.base import KstuiScreen
 from kstui.services.errors import DomainError
 from kstui.services.products import (
     CouponInfo,
@@ -30,10 +31,9 @@ from kstui.services.products import (
 from kstui.services.regions import province_name
 from kstui.store.db import Store
 from kstui.store.enums import CouponKind
-from kstui.screens.base import KstuiScreen
-from kstui.widgets.key_bar import KeyBar
 from kstui.timefmt import local_date
 from kstui.widgets.choice_row import Choice, ChoiceRow, ChoiceState
+from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.picture import Picture
 from kstui.widgets.price import price_content
 from kstui.widgets.quantity import QuantityPicker
@@ -114,9 +114,7 @@ class ProductScreen(KstuiScreen):
 
     def _compose_page(self, detail: ProductDetail, png: bytes | None) -> list[Static | Horizontal]:
         t = self.t
-        crumbs = " › ".join(
-            [t("app.home"), t.pick(detail.top_category), t.pick(detail.category)]
-        )
+        crumbs = " › ".join([t("app.home"), t.pick(detail.top_category), t.pick(detail.category)])
         coupon_row = Horizontal(
             Static(self._coupons(detail.coupons), id="coupons"),
             Button(t("product.claim"), id="claim", compact=True),
@@ -195,17 +193,15 @@ class ProductScreen(KstuiScreen):
         ever = detail.available(detail.empty_selection())
         for i, spec in enumerate(detail.specs):
             row = self.query_one(f"#spec-{i}", ChoiceRow)
-            choices = [
-                Choice(
-                    t.pick(value),
-                    ChoiceState.OPEN
-                    if v in now[i]
-                    else ChoiceState.CONFLICT
-                    if v in ever[i]
-                    else ChoiceState.CLOSED,
-                )
-                for v, value in enumerate(spec.values)
-            ]
+            choices = []
+            for v, value in enumerate(spec.values):
+                if v in now[i]:
+                    choices.append(Choice(t.pick(value), ChoiceState.OPEN))
+                elif v in ever[i]:
+                    choices.append(Choice(t.pick(value), ChoiceState.CONFLICT))
+                else:  # no SKU in stock has it: struck, and said in words too
+                    label = t("product.option_sold_out", value=t.pick(value))
+                    choices.append(Choice(label, ChoiceState.CLOSED))
             row.set_choices(choices, self.selection[i])
         sku = self.sku
         price = self.query_one("#price", Static)
@@ -423,4 +419,3 @@ def _photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
             if picture not in found and (png := picture_png(conn, picture)) is not None:
                 found[picture] = png
     return found
-

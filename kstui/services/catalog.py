@@ -297,9 +297,7 @@ class _Plan:
     drive_params: list[object]
 
     @classmethod
-    def build(
-        cls, conn: sqlite3.Connection, query: CatalogQuery, terms: list[TermMatch]
-    ) -> _Plan:
+    def build(cls, conn: sqlite3.Connection, query: CatalogQuery, terms: list[TermMatch]) -> _Plan:
         where: list[str] = []
         params: list[object] = []
         key = query.sort.column

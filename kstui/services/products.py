@@ -268,8 +268,16 @@ def shop_coupons(conn: sqlite3.Connection, shop_id: int, *, clock: Clock) -> lis
         (shop_id, now, now),
     ).fetchall()
     return [
-        CouponInfo(cid, Localized(zh, en), CouponKind(kind), threshold, amount, percent,
-                   from_db_time(ends), left)  # fmt: skip
+        CouponInfo(
+            cid,
+            Localized(zh, en),
+            CouponKind(kind),
+            threshold,
+            amount,
+            percent,
+            from_db_time(ends),
+            left,
+        )  # fmt: skip
         for cid, zh, en, kind, threshold, amount, percent, ends, left in rows
     ]
 
@@ -301,8 +309,13 @@ def reviews(
     return ReviewPage(
         reviews=[
             ReviewInfo(
-                id=rid, author=author, rating=rating, text=text, created_at=from_db_time(created),
-                sku_values=_values_of(specs, key), photo_ids=photos.get(rid, []),
+                id=rid,
+                author=author,
+                rating=rating,
+                text=text,
+                created_at=from_db_time(created),
+                sku_values=_values_of(specs, key),
+                photo_ids=photos.get(rid, []),
             )  # fmt: skip
             for rid, author, rating, text, created, key in rows[:limit]
         ],
@@ -355,7 +368,9 @@ def _promotions(conn: sqlite3.Connection, product_id: int, now: datetime) -> lis
         "WHERE product_id = ? AND ends_at > ? ORDER BY ends_at, id",
         (product_id, db_time(now)),
     ).fetchall()
-    return [PromotionInfo(PromotionKind(k), Localized(zh, en), from_db_time(e)) for k, zh, en, e in rows]
+    return [
+        PromotionInfo(PromotionKind(k), Localized(zh, en), from_db_time(e)) for k, zh, en, e in rows
+    ]
 
 
 def _shop(conn: sqlite3.Connection, shop_id: int) -> ShopInfo:

@@ -128,9 +128,7 @@ class Store:
         """A SQLModel session whose transactions start with `BEGIN IMMEDIATE`."""
         from sqlmodel import Session
 
-        return Session(
-            self.engine.execution_options(kstui_immediate=True), expire_on_commit=False
-        )
+        return Session(self.engine.execution_options(kstui_immediate=True), expire_on_commit=False)
 
     def close(self) -> None:
         """Close pooled connections and the engine."""

@@ -121,12 +121,21 @@ def build_doc(
     return SearchDoc(text=text, en=en, py=py, ini=ini, grams=" ".join(sorted(tokens)))
 
 
-def index_products(conn: sqlite3.Connection, docs: Iterable[tuple[int, SearchDoc]]) -> None:
-    """Write (or rewrite) the search rows of products, inside the caller's transaction."""
+def index_products(
+    conn: sqlite3.Connection, docs: Iterable[tuple[int, SearchDoc]], *, replace: bool = True
+) -> None:
+    """Write the search rows of products, inside the caller's transaction.
+
+    Args:
+        conn: A connection inside a write transaction.
+        docs: (product id, document) pairs.
+        replace: Remove earlier rows of these products first; False for new products.
+    """
     rows = list(docs)
-    ids = [(pid,) for pid, _ in rows]
-    conn.executemany("DELETE FROM search_tri WHERE rowid = ?", ids)
-    conn.executemany("DELETE FROM search_gram WHERE rowid = ?", ids)
+    if replace:
+        ids = [(pid,) for pid, _ in rows]
+        conn.executemany("DELETE FROM search_tri WHERE rowid = ?", ids)
+        conn.executemany("DELETE FROM search_gram WHERE rowid = ?", ids)
     conn.executemany(
         "INSERT INTO search_tri(rowid, text, en, py, ini) VALUES (?, ?, ?, ?, ?)",
         [(pid, d.text, d.en, d.py, d.ini) for pid, d in rows],

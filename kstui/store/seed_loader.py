@@ -93,6 +93,10 @@ def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) ->
     Raises:
         SeedError: if the file is unusable; the store is then left unchanged.
     """
+    if not reset:
+        with store.reading() as conn:
+            if is_seeded(conn):
+                return SeedReport(loaded=False)
     seed = read_seed(path)
     pictures = _read_pictures(seed, path.parent)
     hashes = _hash_passwords(seed)
@@ -190,7 +194,9 @@ class _Loader:
                 )  # fmt: skip
                 self.categories[sub.slug] = (sub_id, top_id)
         for brand in seed.brands:
-            bid = self._insert("brand", slug=brand.slug, name_zh=brand.name.zh, name_en=brand.name.en)
+            bid = self._insert(
+                "brand", slug=brand.slug, name_zh=brand.name.zh, name_en=brand.name.en
+            )
             self.brands[brand.slug] = (bid, brand.name.zh, brand.name.en)
         for shop in seed.shops:
             sid = self._insert(
@@ -297,7 +303,9 @@ class _Loader:
             )  # fmt: skip
             for position, photo in enumerate(review.photos):
                 self._insert(
-                    "review_photo", review_id=review_id, position=position,
+                    "review_photo",
+                    review_id=review_id,
+                    position=position,
                     picture_id=self.picture_ids[photo],
                 )
         return pid

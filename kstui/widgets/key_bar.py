@@ -47,6 +47,7 @@ class KeyBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._spans: list[tuple[int, int, str]] = []
+        self._shown: tuple[list[_Item], _Item | None] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -55,8 +56,13 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
+        # Bindings are "updated" after many unrelated changes; repaint only on a real
+        # change, or the bar's repaint drags the whole screen into the next frame.
         if self.is_attached and screen is self.screen:
-            self.refresh()
+            shown = self.items()
+            if shown != self._shown:
+                self._shown = shown
+                self.refresh()
 
     def items(self) -> tuple[list[_Item], _Item | None]:
         """The keys to show, and the command-palette key (shown at the right)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -36,6 +37,9 @@ class ProductList(ScrollView, can_focus=True):
     ProductList {
         height: 1fr;
         background: $surface;
+        overflow-y: scroll;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
     }
     ProductList > .product-list--name { text-style: bold; }
     ProductList > .product-list--meta { color: $text-muted; }
@@ -44,8 +48,8 @@ class ProductList(ScrollView, can_focus=True):
     ProductList > .product-list--in-stock { color: $success; }
     ProductList > .product-list--low-stock { color: $warning; }
     ProductList > .product-list--sold-out { color: $error; }
-    ProductList > .product-list--cursor { background: $boost; }
-    ProductList:focus > .product-list--cursor { background: $primary 25%; }
+    ProductList > .product-list--cursor { background: $block-cursor-blurred-background; }
+    ProductList:focus > .product-list--cursor { background: $block-cursor-background; }
     ProductList > .product-list--loading { color: $text-muted; text-style: italic; }
     """
 
@@ -71,8 +75,8 @@ class ProductList(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", "Last", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
-    """The highlighted row."""
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """The highlighted row (a move repaints only the rows it leaves and enters)."""
 
     class Opened(Message):
         """The shopper chose a product (Enter or a click)."""
@@ -90,6 +94,7 @@ class ProductList(ScrollView, can_focus=True):
         self._exhausted = True
         self._asked_more = False
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._style_cache: dict[str, Style] | None = None
 
     def on_mount(self) -> None:
         self._bindings = translate_bindings(self._bindings, translator_of(self))
@@ -125,8 +130,17 @@ class ProductList(ScrollView, can_focus=True):
         self.refresh()
 
     def _resize(self) -> None:
+        """Set the scrollable height without a layout pass (the hot path of every keystroke).
+
+        The vertical scrollbar is always shown (`overflow-y: scroll`), so a new height
+        never changes the widget's geometry: updating the scrollbar and repainting the
+        list is enough, and the rest of the screen is not re-rendered.
+        """
         rows = len(self._cards) + (0 if self._exhausted else 1)
-        self.virtual_size = Size(self.scrollable_content_region.width, rows * ROW_HEIGHT)
+        size = Size(self.scrollable_content_region.width, rows * ROW_HEIGHT)
+        if size != self.virtual_size:
+            self.set_reactive(ProductList.virtual_size, size)
+            self._scroll_update(size)
 
     def on_resize(self) -> None:
         self._cache.clear()
@@ -135,24 +149,21 @@ class ProductList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._style_cache = None
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
         self.scroll_to_region(
             Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
         )
-        self.refresh()
-        if not self._exhausted and not self._asked_more:
-            if new >= len(self._cards) - MORE_WHEN_WITHIN:
-                self._asked_more = True
-                self.post_message(self.MoreWanted())
+        near_end = new >= len(self._cards) - MORE_WHEN_WITHIN
+        if near_end and not self._exhausted and not self._asked_more:
+            self._asked_more = True
+            self.post_message(self.MoreWanted())
 
-    def _on_focus(self, event: events.Focus) -> None:
-        self._cache.clear()
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._cache.clear()
+    def watch_has_focus(self) -> None:
+        self._cache.clear()  # the cursor row looks different with and without focus
         self.refresh()
 
     def action_move(self, step: int) -> None:
@@ -202,30 +213,61 @@ class ProductList(ScrollView, can_focus=True):
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
 
     def _render_row_line(self, card: ProductCard, part: int, width: int, current: bool) -> Strip:
+        """One line of a card, built from segments directly (no Rich layout: it is hot)."""
         t = translator_of(self)
-        style = self.get_component_rich_style
-        base = self.rich_style + (style("product-list--cursor") if current else Style())
+        style = self._styles()
+        base = self.rich_style + (style["cursor"] if current else Style())
+        left: list[tuple[str, Style]]
         if part == 0:
-            left = Text(" " + t.pick(card.name), style=style("product-list--name"))
-            right = Text(format_fen(card.price), style=style("product-list--price"))
+            left = [(" " + t.pick(card.name), style["name"])]
+            right = (format_fen(card.price), style["price"])
         else:
-            left = Text(" ", style=style("product-list--meta"))
-            left.append(t.pick(card.shop))
-            left.append(" · " + t("catalog.sold", count=t.count(card.sales)))
-            left.append(" · ")
             if card.stock <= 0:
-                left.append(t("stock.sold_out"), style=style("product-list--sold-out"))
+                stock = (t("stock.sold_out"), style["sold-out"])
             elif card.stock < LOW_STOCK:
-                left.append(
-                    t("stock.low", count=card.stock), style=style("product-list--low-stock")
-                )
+                stock = (t("stock.low", count=card.stock), style["low-stock"])
             else:
-                left.append(t("stock.in_stock"), style=style("product-list--in-stock"))
-            right = Text("")
-            if card.original_price is not None and card.original_price > card.price:
-                right = Text(format_fen(card.original_price), style=style("product-list--original"))
-        right.pad_right(1)
-        room = max(0, width - max(right.cell_len, PRICE_WIDTH))
-        left.truncate(room, overflow="ellipsis", pad=True)
-        right.align("right", width - room)
-        return self._strip(left + right, width, base)
+                stock = (t("stock.in_stock"), style["in-stock"])
+            meta = f" {t.pick(card.shop)} · {t('catalog.sold', count=t.count(card.sales))} · "
+            left = [(meta, style["meta"]), stock]
+            original = card.original_price
+            shown = original is not None and original > card.price
+            right = (format_fen(original) if shown and original else "", style["original"])
+        right_width = max(cell_len(right[0]) + 1, PRICE_WIDTH)
+        room = max(0, width - right_width)
+        segments = _fit(left, room, base)
+        segments.append(Segment(" " * (right_width - 1 - cell_len(right[0])), base))
+        segments.append(Segment(right[0], base + right[1]))
+        segments.append(Segment(" ", base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _styles(self) -> dict[str, Style]:
+        if self._style_cache is None:
+            names = ("name", "meta", "price", "original", "in-stock", "low-stock", "sold-out",
+                     "cursor")  # fmt: skip
+            # Partial styles: only what each part sets, so that the row's background
+            # (plain or cursor) shows through the text.
+            self._style_cache = {
+                name: self.get_component_rich_style(f"product-list--{name}", partial=True)
+                for name in names
+            }
+            self._style_cache["cursor"] = self.get_component_rich_style("product-list--cursor")
+        return self._style_cache
+
+
+def _fit(parts: list[tuple[str, Style]], width: int, base: Style) -> list[Segment]:
+    """Segments of `parts` cut to `width` cells (with an ellipsis) and padded to it."""
+    segments: list[Segment] = []
+    used = 0
+    for text, style in parts:
+        size = cell_len(text)
+        if used + size > width:
+            cut = set_cell_size(text, max(0, width - used - 1)) + "…"
+            segments.append(Segment(cut, base + style))
+            used += cell_len(cut)
+            break
+        segments.append(Segment(text, base + style))
+        used += size
+    if used < width:
+        segments.append(Segment(" " * (width - used), base))
+    return segments

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite store, its tables, migrations, seed loading and search index."""

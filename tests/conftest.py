@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh store per test (copied from one seeded template), a frozen
+clock, and an app factory with a fixed language and no animations."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kstui.i18n import Lang
+from kstui.providers.clock import FrozenClock
+from kstui.store.bootstrap import open_store
+from kstui.store.db import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL_SEED = FIXTURES / "seed_small.json"
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+"""The frozen time of every test: 10:00 in Beijing."""
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock standing at `NOW`."""
+    return FrozenClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store seeded from the small test seed, built once per test session."""
+    path = tmp_path_factory.mktemp("template") / "kstui.db"
+    store = open_store(path, clock=FrozenClock(NOW), seed_path=SMALL_SEED)
+    with store.reading() as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the seeded test store."""
+    path = tmp_path / "kstui.db"
+    shutil.copyfile(seeded_template, path)
+    store = Store(path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
+    """Build the app the way the CLI does, for the test store, frozen clock and a language."""
+    from kstui.app import create_app
+    from kstui.settings import Settings
+
+    def make(lang: Lang = "zh") -> object:
+        settings = Settings(db_path=store.path, lang=lang, animations=False)
+        return create_app(settings, store, clock)
+
+    return make
