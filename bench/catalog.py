@@ -108,6 +108,8 @@ def pct(values: list[float], q: float) -> float:
 
 async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     """Keystroke → results drawn per query kind, and navigation key → frame, in ms."""
+    from textual.widgets import Input
+
     from kstui.app import create_app
     from kstui.providers.clock import SystemClock
     from kstui.screens.catalog import CatalogScreen
@@ -115,7 +117,6 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     from kstui.settings import Settings
     from kstui.store.db import Store
     from kstui.widgets.product_list import ProductList
-    from textual.widgets import Input
 
     store = Store(path)
     app = create_app(Settings(db_path=path, animations=False), store, SystemClock())
@@ -251,7 +252,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--db", type=Path, help="measure this existing store instead")
     args = parser.parse_args(argv)
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, cpus {os.cpu_count()}")
+    print(
+        f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, cpus {os.cpu_count()}"
+    )
     targets = [(0, args.db)] if args.db else [(int(s), None) for s in args.sizes.split(",")]
     for size, given in targets:
         print(f"\n=== {given or f'{size:,} synthetic products'} ===")
@@ -272,4 +275,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -122,20 +122,20 @@ class KstuiApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Open the command palette with a translated prompt."""
-        if not CommandPalette.is_open(self):
+        if not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(
                     placeholder=self.translator("palette.placeholder"), id="--command-palette"
                 )
             )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         """Hide "back" where there is nothing to go back to."""
         if action == "back":
             return len(self.screen_stack) > 1
         return True
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Close the screen on top (never the catalogue itself)."""
         if len(self.screen_stack) > 1 and not isinstance(self.screen, TooSmallScreen):
             self.pop_screen()

@@ -346,11 +346,8 @@ def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
         values = " / ".join(
             t.pick(spec.values[v]) for spec, v in zip(detail.specs, sku.values, strict=True)
         )
-        console.print(
-            Text(
-                f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {t('cli.col.stock')} {sku.stock}"
-            )
-        )
+        stock = f"{t('cli.col.stock')} {sku.stock}"
+        console.print(Text(f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {stock}"))
     for review in review_list:
         console.print(Text(f"  {'★' * review.rating} {review.author}: {review.text}"))
 

@@ -1,4 +1,4 @@
-"""Money is integer fen (分) everywhere; this is the one place it becomes text or comes from text."""
+"""Money is integer fen (分) everywhere; here it becomes text, or comes from text."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import json
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal, NamedTuple, cast, get_args
+from typing import Literal, NamedTuple, get_args
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -34,7 +34,7 @@ def parse_lang(value: str) -> Lang:
     lowered = value.strip().lower()
     if lowered not in LANGS:
         raise UnknownLanguage(value)
-    return cast(Lang, lowered)
+    return lowered
 
 
 @cache

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.i18n import Translator
@@ -97,7 +98,8 @@ class ProductScreen(KstuiScreen):
         except DomainError as error:
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self._show, _Loaded(detail, picture, first, photos))
+        loaded = _Loaded(detail, picture, first, photos)
+        self.app.call_from_thread(self.call_later, self._show, loaded)
 
     def _failed(self, error: DomainError) -> None:
         self.query_one("#loading", Static).update(self.t(error.key, **error.params))
@@ -112,7 +114,7 @@ class ProductScreen(KstuiScreen):
         await self._add_reviews(loaded.reviews, loaded.photos, replace=True)
         self._refresh_choice()
 
-    def _compose_page(self, detail: ProductDetail, png: bytes | None) -> list[Static | Horizontal]:
+    def _compose_page(self, detail: ProductDetail, png: bytes | None) -> list[Widget]:
         t = self.t
         crumbs = " › ".join([t("app.home"), t.pick(detail.top_category), t.pick(detail.category)])
         coupon_row = Horizontal(
@@ -176,7 +178,8 @@ class ProductScreen(KstuiScreen):
 
     @on(ChoiceRow.Changed, ".spec-row ChoiceRow")
     def _spec_changed(self, event: ChoiceRow.Changed) -> None:
-        assert self.detail is not None and event.row.id is not None
+        if self.detail is None or event.row.id is None:
+            return
         spec = int(event.row.id.removeprefix("spec-"))
         self.selection = self.detail.choose(self.selection, spec, event.index)
         self._refresh_choice()
@@ -331,7 +334,7 @@ class ProductScreen(KstuiScreen):
                 limit=REVIEWS_PER_PAGE,
             )  # fmt: skip
             photos = _photos(conn, page)
-        self.app.call_from_thread(self._add_reviews, page, photos, offset == 0)
+        self.app.call_from_thread(self.call_later, self._add_reviews, page, photos, offset == 0)
 
     async def _add_reviews(self, page: ReviewPage, photos: dict[int, bytes], replace: bool) -> None:
         box = self.query_one("#reviews", Vertical)

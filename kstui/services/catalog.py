@@ -333,7 +333,7 @@ class _Plan:
                 params.extend(keyword_params)
         if drive_from is None and query.brand_ids:
             brand_ids_sql = f"SELECT id AS rowid_ FROM product p WHERE {brand_sql}"
-            brand_params: list[object] = sorted(query.brand_ids)
+            brand_params: list[object] = [*sorted(query.brand_ids)]
             if _small(conn, brand_ids_sql, brand_params):
                 drive_from, drive_params = brand_ids_sql, brand_params
         return cls(query.sort, where, params, index, drive_from, drive_params)

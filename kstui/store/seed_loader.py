@@ -78,7 +78,7 @@ def read_seed(path: Path) -> Seed:
 
 def is_seeded(conn: sqlite3.Connection) -> bool:
     """True if the store already holds a catalogue."""
-    return conn.execute("SELECT EXISTS (SELECT 1 FROM category)").fetchone()[0] == 1
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM category)").fetchone()[0])
 
 
 def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) -> SeedReport:

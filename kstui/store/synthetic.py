@@ -161,7 +161,26 @@ def _templates(conn: sqlite3.Connection) -> list[_Template]:
                 (spec[0],),
             ).fetchall()
             spec_shape = (spec[1], spec[2], [(zh, en) for zh, en in values])
-        templates.append(_Template(*row, spec=spec_shape))
+        (pid, category, top, cat_zh, cat_en, top_zh, shop, brand, brand_zh, brand_en, picture,
+         policy, price) = row  # fmt: skip
+        templates.append(
+            _Template(
+                product_id=pid,
+                category_id=category,
+                top_category_id=top,
+                category_zh=cat_zh,
+                category_en=cat_en,
+                top_zh=top_zh,
+                shop_id=shop,
+                brand_id=brand,
+                brand_zh=brand_zh,
+                brand_en=brand_en,
+                picture_id=picture,
+                return_policy=policy,
+                price=price,
+                spec=spec_shape,
+            )  # fmt: skip
+        )
     return templates
 
 

@@ -113,10 +113,10 @@ class KeyBar(Widget):
             line = line + Content(" " * gap) + tail
         return line
 
-    async def on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
             if start <= event.x < end:
-                await self.app.simulate_key(key)
+                self.app.simulate_key(key)
                 return
 
 

@@ -51,6 +51,7 @@ def _pixels(png: bytes, width: int, height: int) -> RenderableType:
     with Image.open(io.BytesIO(png)) as image:
         rgb = image.convert("RGB")
     rgb.thumbnail((width, height * 2), Image.Resampling.LANCZOS)
-    canvas = Image.new("RGB", (width, height * 2), rgb.getpixel((0, 0)))  # type: ignore[arg-type]
+    canvas = Image.new("RGB", (width, height * 2), rgb.getpixel((0, 0)))
     canvas.paste(rgb, ((width - rgb.width) // 2, (height * 2 - rgb.height) // 2))
-    return Pixels.from_image(canvas, renderer=HalfcellRenderer())
+    pixels: RenderableType = Pixels.from_image(canvas, renderer=HalfcellRenderer())
+    return pixels

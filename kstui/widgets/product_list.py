@@ -48,8 +48,8 @@ class ProductList(ScrollView, can_focus=True):
     ProductList > .product-list--in-stock { color: $success; }
     ProductList > .product-list--low-stock { color: $warning; }
     ProductList > .product-list--sold-out { color: $error; }
-    ProductList > .product-list--cursor { background: $block-cursor-blurred-background; }
-    ProductList:focus > .product-list--cursor { background: $block-cursor-background; }
+    ProductList > .product-list--cursor { background: $panel; }
+    ProductList:focus > .product-list--cursor { background: $primary 25%; }
     ProductList > .product-list--loading { color: $text-muted; text-style: italic; }
     """
 
@@ -162,7 +162,8 @@ class ProductList(ScrollView, can_focus=True):
             self._asked_more = True
             self.post_message(self.MoreWanted())
 
-    def watch_has_focus(self) -> None:
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
         self._cache.clear()  # the cursor row looks different with and without focus
         self.refresh()
 

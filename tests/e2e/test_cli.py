@@ -82,7 +82,10 @@ def test_show_product(capsys: pytest.CaptureFixture[str], store: Store) -> None:
         (["products", "show", "999"], "错误：商品不存在或已下架：999"),
         (["products", "search", "--min-price", "abc"], "错误：价格请填写数字"),
         (["products", "search", "--min-price", "-5"], "错误：价格请填写数字"),
-        (["products", "search", "--min-price", "200", "--max-price", "100"], "错误：价格区间不正确"),
+        (
+            ["products", "search", "--min-price", "200", "--max-price", "100"],
+            "错误：价格区间不正确",
+        ),
         (["products", "search", "--category", "nope"], "错误：没有这个分类：nope"),
         (["products", "search", "--brand", "nobrand"], "错误：没有这个品牌：nobrand"),
         (["products", "search", "x" * 10_000], "错误：搜索词太长了"),
@@ -151,7 +154,7 @@ def test_help_works_for_every_command(capsys: pytest.CaptureFixture[str]) -> Non
         assert "Usage" in out
 
 
-def test_real_process_entry_point(tmp_path: Path, store: Store) -> None:
+def test_real_process_entry_point(store: Store) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "kstui", "--db", str(store.path), "products", "search", "耳机",

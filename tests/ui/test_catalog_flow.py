@@ -40,7 +40,11 @@ async def test_typing_in_search_box_filters_the_list(make_app: MakeApp) -> None:
         assert app.screen.query_one("#search", Input).has_focus
         await pilot.press("裙")
         await results_for(pilot, "裙")
-        assert set(names(app)) == {"法式碎花雪纺连衣裙女夏季中长款", "百褶半身裙女高腰A字裙", "碎花短裙夏季"}
+        assert set(names(app)) == {
+            "法式碎花雪纺连衣裙女夏季中长款",
+            "百褶半身裙女高腰A字裙",
+            "碎花短裙夏季",
+        }
         await pilot.press("backspace", "l", "y", "q")
         await results_for(pilot, "lyq")
         assert names(app) == ["法式碎花雪纺连衣裙女夏季中长款"]
@@ -247,9 +251,7 @@ async def test_command_palette_lists_screens_and_sorts(make_app: MakeApp) -> Non
         assert isinstance(app.screen, ComingSoonScreen)
 
 
-async def test_list_loads_further_pages_as_the_cursor_moves(
-    make_app: MakeApp, store: object, clock: object
-) -> None:
+async def test_list_loads_further_pages_as_the_cursor_moves(store: object, clock: object) -> None:
     from kstui.app import create_app
     from kstui.settings import Settings
 
