@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 MAX_YUAN = Decimal("100000000")
+_AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2}")
+"""Digits with optional thousands commas, at most two decimals: no signs, no exponents."""
 
 
 class MoneyFormatError(ValueError):
@@ -27,19 +30,20 @@ def format_fen_short(fen: int, *, symbol: str = "¥") -> str:
 def parse_yuan(text: str) -> int:
     """Parse an amount of yuan typed by a person into fen.
 
-    Accepts `99`, `99.5`, `99.50`, `¥1,299`, full-width digits; rejects negatives,
-    more than two decimals and amounts over one hundred million yuan.
+    Accepts `99`, `99.5`, `99.50`, `¥1,299`, full-width digits (and ￥); rejects
+    signs, exponents, misplaced commas, more than two decimals and amounts over one
+    hundred million yuan.
 
     Raises:
         MoneyFormatError: if the text is not such an amount.
     """
     import unicodedata
 
-    cleaned = unicodedata.normalize("NFKC", text).strip().lstrip("¥￥").replace(",", "").strip()
-    if not cleaned:
+    cleaned = unicodedata.normalize("NFKC", text).strip().removeprefix("¥").strip()
+    if not _AMOUNT.fullmatch(cleaned):
         raise MoneyFormatError(text)
     try:
-        amount = Decimal(cleaned)
+        amount = Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
         raise MoneyFormatError(text) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_YUAN:

@@ -31,6 +31,8 @@ MAX_PINYIN_READINGS = 64
 """Most syllable sequences one pinyin term expands to (fewest syllables first)."""
 
 _ALIASES = {"lue": "lve", "nue": "nve"}
+_INTERJECTIONS = frozenset({"hm", "m", "n"})
+"""Vowel-less syllables (呣, 嗯): never product words, and they split every `n` and `m`."""
 _LONGEST_SYLLABLE = max(len(s) for s in SYLLABLES)
 
 
@@ -90,7 +92,7 @@ def _term_match(term: str) -> TermMatch | None:
 
 @cache
 def _syllables_starting(prefix: str) -> tuple[str, ...]:
-    return tuple(s for s in SYLLABLES if s.startswith(prefix))
+    return tuple(s for s in SYLLABLES if s.startswith(prefix) and s not in _INTERJECTIONS)
 
 
 def pinyin_readings(letters: str) -> list[str]:
@@ -100,33 +102,40 @@ def pinyin_readings(letters: str) -> list[str]:
     is the last piece taken as unfinished: `lianyiq` reads as lian yi + any syllable
     starting with q. Each reading is the coded string stored in the `py` column.
     """
-    segmentations = _segmentations(letters)
-    found = [syllables for syllables, tail in segmentations if tail is None]
-    if not found:  # no whole reading: the shopper is still typing the last syllable
-        for syllables, tail in segmentations:
-            found.extend([*syllables, s] for s in _syllables_starting(tail or ""))
-    found.sort(key=len)
+    whole = _fewest_syllables(letters, unfinished=False)
+    if whole:
+        found = whole
+    else:  # no whole reading: the shopper is still typing the last syllable
+        found = []
+        for reading in _fewest_syllables(letters, unfinished=True):
+            *done, tail = reading
+            found.extend([*done, s] for s in _syllables_starting(tail))
+        found.sort(key=len)
     readings = ["".join(SYLLABLE_CODES[s] for s in reading) for reading in found]
     return list(dict.fromkeys(readings))[:MAX_PINYIN_READINGS]
 
 
-def _segmentations(letters: str) -> list[tuple[list[str], str | None]]:
-    """Ways to read `letters` as whole syllables, the last piece possibly unfinished."""
-    results: list[tuple[list[str], str | None]] = []
+def _fewest_syllables(letters: str, *, unfinished: bool) -> list[list[str]]:
+    """At most `MAX_PINYIN_READINGS` ways to split `letters` into syllables, fewest first.
 
-    def walk(start: int, taken: list[str]) -> None:
-        if len(results) >= MAX_PINYIN_READINGS:
-            return
-        if start == len(letters):
-            results.append((taken, None))
-            return
+    A dynamic program over suffixes keeps only the best few splits of each suffix, so
+    the work grows linearly with the length (a naive search grows exponentially: a
+    50-letter text like xianxianxian… has millions of splits). With `unfinished`, the
+    last piece is a prefix of a syllable rather than a whole one.
+    """
+    n = len(letters)
+    best: list[list[list[str]]] = [[] for _ in range(n + 1)]
+    if not unfinished:
+        best[n] = [[]]
+    for start in range(n - 1, -1, -1):
+        options: list[list[str]] = []
         rest = letters[start:]
-        if len(rest) < _LONGEST_SYLLABLE and _syllables_starting(rest):
-            results.append((taken, rest))
-        for end in range(start + 1, min(start + _LONGEST_SYLLABLE, len(letters)) + 1):
+        if unfinished and len(rest) < _LONGEST_SYLLABLE and _syllables_starting(rest):
+            options.append([rest])
+        for end in range(start + 1, min(start + _LONGEST_SYLLABLE, n) + 1):
             piece = _ALIASES.get(letters[start:end], letters[start:end])
-            if piece in SYLLABLE_CODES:
-                walk(end, [*taken, piece])
-
-    walk(0, [])
-    return results
+            if piece in SYLLABLE_CODES and piece not in _INTERJECTIONS:
+                options.extend([piece, *tail] for tail in best[end])
+        options.sort(key=len)
+        best[start] = options[:MAX_PINYIN_READINGS]
+    return best[0]

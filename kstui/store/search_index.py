@@ -40,8 +40,14 @@ _LATIN_WORD = re.compile(r"[0-9a-z]+")
 
 
 def normalize(text: str) -> str:
-    """Fold a text for matching: NFKC (full-width → half-width), lower case, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    """Fold a text for matching: NFKC (full-width → half-width), lower case, single spaces.
+
+    Control, format and unpaired surrogate characters (a NUL, a zero-width joiner) are
+    dropped: they cannot be typed on purpose, and SQLite refuses some of them.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower()
+    kept = "".join(c for c in folded if c.isspace() or unicodedata.category(c)[0] != "C")
+    return " ".join(kept.split())
 
 
 @dataclass(frozen=True, slots=True)

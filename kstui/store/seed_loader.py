@@ -68,7 +68,7 @@ def read_seed(path: Path) -> Seed:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return Seed.model_validate(raw)
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SeedError(f"{path}: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
