@@ -148,7 +148,7 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
                 in_stock=bool(filters.get("in_stock", False)),
             )
             for repeat in range(KEYSTROKE_REPEATS):
-                prefix = text[:-1]
+                prefix = text[:-1] if text else "裙"  # for no keyword: the keystroke clears
                 search.value = prefix
                 screen.query_state = query.with_(text=prefix)
                 await drawn(prefix)
@@ -158,8 +158,8 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
                 started = time.perf_counter()
                 if text:  # what a keystroke in the search box does
                     search.insert_text_at_cursor(text[-1])
-                else:
-                    screen.query_state = query.with_(text="")
+                else:  # backspace over the last character
+                    search.action_delete_left()
                 await drawn(text)
                 if repeat:  # the first run warms caches
                     timings.setdefault(f"{kind}: {text or '∅'}", []).append(

@@ -21,7 +21,6 @@ from textual.worker import get_current_worker
 
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
-from kstui.screens.filters import FilterChoice, FilterScreen
 from kstui.services.catalog import (
     BrandOption,
     CatalogQuery,
@@ -198,16 +197,16 @@ class CatalogScreen(KstuiScreen):
             hint = "catalog.empty_hint_filters" if query.has_filters else "catalog.empty_hint"
             empty_message.update(f"{self.t('catalog.empty')}\n{self.t(hint)}")
         self._update_summary()
-        results = _Results(generation, query)
-        self.call_after_refresh(self._mark_drawn, results)
         if page.next_cursor is None:
             self._total = len(page.cards)
             self._update_summary()
-        else:
-            self._count(query, generation)
+        self.call_after_refresh(self._drawn, _Results(generation, query), page.next_cursor)
 
-    def _mark_drawn(self, results: _Results) -> None:
+    def _drawn(self, results: _Results, more: Cursor | None) -> None:
+        """The first page is on screen: only now count the rest (off the critical path)."""
         self.last_results_drawn = results
+        if more is not None and results.generation == self._generation:
+            self._count(results.query, results.generation)
 
     def _show_error(self, generation: int, error: DomainError) -> None:
         if generation != self._generation:
@@ -317,6 +316,8 @@ class CatalogScreen(KstuiScreen):
 
     def action_filters(self) -> None:
         """Open the filter panel (price range, brands)."""
+        from kstui.screens.filters import FilterChoice, FilterScreen  # not needed at start
+
         query = self.query_state
         current = FilterChoice(query.min_price, query.max_price, query.brand_ids)
 

@@ -28,10 +28,13 @@ from kstui.services.errors import (
     UnknownCategory,
 )
 from kstui.services.search_query import TermMatch, parse_query
+from kstui.store.search_index import Facet, price_bands, tag_text, tag_token
 
 MAX_PAGE = 200
 DRIVE_FROM_SET_BELOW = 3000
-"""A keyword or brand set smaller than this drives the query (fetch all, then sort)."""
+"""A keyword, brand or price set smaller than this drives the query (fetch all, then sort)."""
+NARROW = 3
+"""A price range over at most this many price bands is also looked up in the search index."""
 
 
 class Sort(StrEnum):
@@ -302,20 +305,28 @@ class _Plan:
         params: list[object] = []
         key = query.sort.column
         index = f"ix_product_by_{key}"
+        facets: list[tuple[Facet, list[int]]] = []
         if query.category_id is not None:
             if _category_parent(conn, query.category_id) is None:
                 where.append("p.top_category_id = ?")
                 index = f"ix_product_top_category_by_{key}"
+                facets.append((Facet.TOP_CATEGORY, [query.category_id]))
             else:
                 where.append("p.category_id = ?")
                 index = f"ix_product_category_by_{key}"
+                facets.append((Facet.CATEGORY, [query.category_id]))
             params.append(query.category_id)
+        price_sql, price_params = [], []
         if query.min_price is not None:
-            where.append("p.price >= ?")
-            params.append(query.min_price)
+            price_sql.append("price >= ?")
+            price_params.append(query.min_price)
         if query.max_price is not None:
-            where.append("p.price <= ?")
-            params.append(query.max_price)
+            price_sql.append("price <= ?")
+            price_params.append(query.max_price)
+        where.extend(f"p.{term}" for term in price_sql)
+        params.extend(price_params)
+        if price_sql and len(bands := price_bands(query.min_price, query.max_price)) <= NARROW:
+            facets.append((Facet.PRICE_BAND, bands))
         if query.in_stock:
             where.append("p.stock > 0")
         brand_sql = ""
@@ -323,20 +334,34 @@ class _Plan:
             brand_sql = f"p.brand_id IN ({','.join('?' * len(query.brand_ids))})"
             where.append(brand_sql)
             params.extend(sorted(query.brand_ids))
-        drive_from, drive_params = None, []
+            facets.append((Facet.BRAND, sorted(query.brand_ids)))
+        drivers: list[tuple[str, list[object]]] = []
         if terms:
-            keyword_sql, keyword_params = _keyword_ids_sql(terms)
-            if _small(conn, keyword_sql, keyword_params):
-                drive_from, drive_params = keyword_sql, keyword_params
-            else:
-                where.append(f"p.id IN ({keyword_sql})")
-                params.extend(keyword_params)
-        if drive_from is None and query.brand_ids:
-            brand_ids_sql = f"SELECT id AS rowid_ FROM product p WHERE {brand_sql}"
-            brand_params: list[object] = [*sorted(query.brand_ids)]
-            if _small(conn, brand_ids_sql, brand_params):
-                drive_from, drive_params = brand_ids_sql, brand_params
-        return cls(query.sort, where, params, index, drive_from, drive_params)
+            keyword_sql, keyword_params = _keyword_ids_sql(terms, facets)
+            drivers.append((keyword_sql, keyword_params))
+            # `+` keeps SQLite from using p.id to probe the sort index (a skip-scan per
+            # matching id, seconds at 1M): the index is walked in order instead.
+            where.append(f"+p.id IN ({keyword_sql})")
+            params.extend(keyword_params)
+        if query.brand_ids:
+            drivers.append(
+                (
+                    f"SELECT id AS rowid_ FROM product p WHERE {brand_sql}",
+                    [*sorted(query.brand_ids)],
+                )
+            )
+        if price_sql:
+            drivers.append(
+                (
+                    "SELECT id AS rowid_ FROM product INDEXED BY ix_product_by_price"
+                    f" WHERE {' AND '.join(price_sql)}",
+                    [*price_params],
+                )
+            )
+        for driver_sql, driver_params in drivers:
+            if _small(conn, driver_sql, driver_params):
+                return cls(query.sort, where, params, index, driver_sql, driver_params)
+        return cls(query.sort, where, params, index, None, [])
 
     def _from(self) -> tuple[str, list[object]]:
         if self.drive_from is not None:
@@ -372,19 +397,35 @@ def _where(terms: list[str]) -> str:
     return f" WHERE {' AND '.join(terms)}" if terms else ""
 
 
-def _keyword_ids_sql(terms: list[TermMatch]) -> tuple[str, list[object]]:
-    """SQL selecting (as `rowid_`) the ids of products matching every term."""
+def _keyword_ids_sql(
+    terms: list[TermMatch], facets: list[tuple[Facet, list[int]]]
+) -> tuple[str, list[object]]:
+    """SQL selecting (as `rowid_`) the ids of products matching every term and facet.
+
+    The facets (category, brands, a narrow price range) are added to the first term's
+    MATCH expressions, so that FTS5 intersects them with the keyword itself.
+    """
+    tri_facets = " AND ".join(
+        "tags : (" + " OR ".join(f'"{tag_text(facet, v)}"' for v in values) + ")"
+        for facet, values in facets
+    )
+    gram_facets = " AND ".join(
+        "(" + " OR ".join(f'"{tag_token(facet, v)}"' for v in values) + ")"
+        for facet, values in facets
+    )
     parts: list[str] = []
     params: list[object] = []
-    for term in terms:
+    for position, term in enumerate(terms):
         lookups = []
         if term.tri is not None:
             lookups.append("SELECT rowid AS rowid_ FROM search_tri WHERE search_tri MATCH ?")
-            params.append(term.tri)
+            narrow = position == 0 and tri_facets
+            params.append(f"({term.tri}) AND {tri_facets}" if narrow else term.tri)
         if term.gram is not None:
             lookups.append("SELECT rowid AS rowid_ FROM search_gram WHERE search_gram MATCH ?")
-            params.append(term.gram)
-        parts.append(" UNION ".join(lookups) if len(parts) == 0 else _nested(lookups))
+            narrow = position == 0 and gram_facets
+            params.append(f"({term.gram}) AND {gram_facets}" if narrow else term.gram)
+        parts.append(" UNION ".join(lookups) if position == 0 else _nested(lookups))
     return " INTERSECT ".join(parts), params
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kstui.providers.clock import Clock
-from kstui.store.db import Store
+from kstui.store.db import Store, is_seeded
 from kstui.store.migrate import ensure_schema
-from kstui.store.seed_loader import is_seeded, load_seed
 
 
 def data_dir() -> Path:
@@ -38,6 +37,8 @@ def open_store(path: Path, *, clock: Clock, seed_path: Path | None = None) -> St
     ensure_schema(store)
     with store.reading() as conn:
         seeded = is_seeded(conn)
-    if not seeded:
+    if not seeded:  # only now: the seed schema (pydantic) and argon2 are slow to import
+        from kstui.store.seed_loader import load_seed
+
         load_seed(store, seed_path or default_seed_path(), clock=clock)
     return store

@@ -154,6 +154,11 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
     conn.execute("COMMIT")
 
 
+def is_seeded(conn: sqlite3.Connection) -> bool:
+    """True if the store already holds a catalogue."""
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM category)").fetchone()[0])
+
+
 def db_time(moment: datetime) -> str:
     """A datetime as SQLModel stores it in SQLite: naive UTC ISO text with microseconds."""
     if moment.tzinfo is not None:

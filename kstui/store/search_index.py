@@ -7,10 +7,12 @@ twice (rowid = product id):
 - `search_tri` (trigram, substring matches for terms of 3+ characters), columns:
   `text` the Chinese name and brand, `en` the English name and brand, `py` the pinyin
   of the Chinese name with each syllable written as one character (see
-  `pinyin_syllables`), `ini` the pinyin initials (连衣裙 → `lyq`).
+  `pinyin_syllables`), `ini` the pinyin initials (连衣裙 → `lyq`), `tags` the
+  product's category, brand and price band (see `Facet`).
 - `search_gram` (unicode61, no positions): single tokens for 1- and 2-character terms:
   each Chinese character and pair of neighbouring characters, the first one and two
-  letters of each Latin word, single and paired pinyin syllables, paired initials.
+  letters of each Latin word, single and paired pinyin syllables, paired initials, and
+  the same tags as tokens.
 
 Writing each syllable as one character lets pinyin reuse the Chinese machinery:
 `lianyiqun` becomes a three-character trigram term that only matches whole syllables.
@@ -23,8 +25,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from kstui.store.pinyin_syllables import SYLLABLES
@@ -50,6 +54,74 @@ def normalize(text: str) -> str:
     return " ".join(kept.split())
 
 
+PRICE_BANDS = (0, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000)
+"""Lower bounds (fen) of the price bands a product is tagged with: ¥10, ¥20, ¥50, …"""
+
+
+class Facet(StrEnum):
+    """Filter values carried by the search documents as tags.
+
+    With them FTS5 intersects "keyword AND category AND brand AND price band" itself,
+    so that a common word within a narrow filter (裙 in 数码电子: nothing) is answered
+    from the index instead of by walking every product of the category.
+    """
+
+    TOP_CATEGORY = "t"
+    CATEGORY = "c"
+    BRAND = "b"
+    PRICE_BAND = "p"
+
+
+_FACET_CODES = {facet: i for i, facet in enumerate(Facet)}
+_TAG_BASE = 0xE000  # private use: never in product text
+
+
+def tag_text(facet: Facet, value: int) -> str:
+    """The 3-character tag of a facet value in the trigram table (one trigram exactly)."""
+    return (
+        chr(_TAG_BASE + _FACET_CODES[facet])
+        + chr(_TAG_BASE + 0x100 + (value >> 12))
+        + chr(_TAG_BASE + 0x100 + (value & 0xFFF))
+    )
+
+
+def tag_token(facet: Facet, value: int) -> str:
+    """The token of a facet value in the gram table (4+ characters: no query gram is)."""
+    return f"zz{facet.value}{value}"
+
+
+def price_band(price: int) -> int:
+    """The band of a price in fen (an index into `PRICE_BANDS`)."""
+    return bisect_right(PRICE_BANDS, price) - 1
+
+
+def price_bands(low: int | None, high: int | None) -> list[int]:
+    """The bands a price range touches."""
+    first = price_band(low) if low is not None else 0
+    last = price_band(high) if high is not None else len(PRICE_BANDS) - 1
+    return list(range(first, last + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The filter values of one product."""
+
+    top_category_id: int
+    category_id: int
+    brand_id: int | None
+    price: int
+
+    def pairs(self) -> list[tuple[Facet, int]]:
+        pairs = [
+            (Facet.TOP_CATEGORY, self.top_category_id),
+            (Facet.CATEGORY, self.category_id),
+            (Facet.PRICE_BAND, price_band(self.price)),
+        ]
+        if self.brand_id is not None:
+            pairs.append((Facet.BRAND, self.brand_id))
+        return pairs
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
     """The rows a product contributes to `search_tri` and `search_gram`."""
@@ -58,6 +130,7 @@ class SearchDoc:
     en: str
     py: str
     ini: str
+    tags: str
     grams: str
 
 
@@ -94,6 +167,7 @@ def build_doc(
     *,
     name_zh: str,
     name_en: str,
+    facets: Facets,
     brand_zh: str = "",
     brand_en: str = "",
     runs: Iterable[Sequence[str]] | None = None,
@@ -103,6 +177,7 @@ def build_doc(
     Args:
         name_zh: The Chinese name.
         name_en: The English name.
+        facets: Its category, brand and price, carried as tags.
         brand_zh: The brand's Chinese name, if any.
         brand_en: The brand's Latin name, if any.
         runs: The pinyin of the Chinese runs of `name_zh` and `brand_zh`, if the caller
@@ -124,7 +199,10 @@ def build_doc(
         tokens.update(_pairs(part))
     for part in ini.split():
         tokens.update(_pairs(part))
-    return SearchDoc(text=text, en=en, py=py, ini=ini, grams=" ".join(sorted(tokens)))
+    pairs = facets.pairs()
+    tokens.update(tag_token(facet, value) for facet, value in pairs)
+    tags = " ".join(tag_text(facet, value) for facet, value in pairs)
+    return SearchDoc(text=text, en=en, py=py, ini=ini, tags=tags, grams=" ".join(sorted(tokens)))
 
 
 def index_products(
@@ -143,12 +221,43 @@ def index_products(
         conn.executemany("DELETE FROM search_tri WHERE rowid = ?", ids)
         conn.executemany("DELETE FROM search_gram WHERE rowid = ?", ids)
     conn.executemany(
-        "INSERT INTO search_tri(rowid, text, en, py, ini) VALUES (?, ?, ?, ?, ?)",
-        [(pid, d.text, d.en, d.py, d.ini) for pid, d in rows],
+        "INSERT INTO search_tri(rowid, text, en, py, ini, tags) VALUES (?, ?, ?, ?, ?, ?)",
+        [(pid, d.text, d.en, d.py, d.ini, d.tags) for pid, d in rows],
     )
     conn.executemany(
         "INSERT INTO search_gram(rowid, g) VALUES (?, ?)", [(pid, d.grams) for pid, d in rows]
     )
+
+
+def reindex(conn: sqlite3.Connection, product_ids: Sequence[int] | None = None) -> int:
+    """Rebuild the search rows of some products (all if None) from the product table.
+
+    Returns:
+        How many products were indexed.
+    """
+    sql = (
+        "SELECT p.id, p.name_zh, p.name_en, coalesce(b.name_zh, ''), coalesce(b.name_en, ''),"
+        " p.top_category_id, p.category_id, p.brand_id, p.price"
+        " FROM product p LEFT JOIN brand b ON b.id = p.brand_id"
+    )
+    params: list[int] = []
+    if product_ids is not None:
+        sql += f" WHERE p.id IN ({','.join('?' * len(product_ids))})"
+        params = list(product_ids)
+    docs = [
+        (
+            pid,
+            build_doc(
+                name_zh=name_zh, name_en=name_en, brand_zh=brand_zh, brand_en=brand_en,
+                facets=Facets(top, category, brand, price),
+            ),
+        )
+        for pid, name_zh, name_en, brand_zh, brand_en, top, category, brand, price in conn.execute(
+            sql, params
+        )
+    ]  # fmt: skip
+    index_products(conn, docs)
+    return len(docs)
 
 
 def optimize(conn: sqlite3.Connection) -> None:

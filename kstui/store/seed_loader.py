@@ -18,9 +18,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kstui.providers.clock import Clock
-from kstui.store.db import Store, db_time
+from kstui.store.db import Store, db_time, is_seeded
 from kstui.store.enums import CouponScope
-from kstui.store.search_index import build_doc, index_products, optimize
+from kstui.store.search_index import optimize, reindex
 from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
 
 DATA_TABLES = (
@@ -74,11 +74,6 @@ def read_seed(path: Path) -> Seed:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise SeedError(f"{path}: {where}: {first['msg']}") from exc
-
-
-def is_seeded(conn: sqlite3.Connection) -> bool:
-    """True if the store already holds a catalogue."""
-    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM category)").fetchone()[0])
 
 
 def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) -> SeedReport:
@@ -214,18 +209,9 @@ class _Loader:
                 self._coupon(coupon, shop_id=sid)
         for coupon in seed.platform_coupons:
             self._coupon(coupon, shop_id=None)
-        docs = [(self._product(product), product) for product in seed.products]
-        index_products(
-            self.conn,
-            [
-                (pid, build_doc(
-                    name_zh=p.name.zh, name_en=p.name.en,
-                    brand_zh=self.brands[p.brand][1] if p.brand else "",
-                    brand_en=self.brands[p.brand][2] if p.brand else "",
-                ))
-                for pid, p in docs
-            ],
-        )  # fmt: skip
+        for product in seed.products:
+            self._product(product)
+        reindex(self.conn)
         for account, password_hash in zip(seed.accounts, password_hashes, strict=True):
             self._insert(
                 "account", phone=account.phone, nickname=account.nickname,

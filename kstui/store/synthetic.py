@@ -19,7 +19,13 @@ from functools import lru_cache
 
 from kstui.providers.clock import Clock
 from kstui.store.db import Store, db_time, transaction
-from kstui.store.search_index import build_doc, index_products, optimize, pinyin_runs
+from kstui.store.search_index import (
+    Facets,
+    build_doc,
+    index_products,
+    optimize,
+    pinyin_runs,
+)
 from kstui.store.seed_loader import overall_score
 
 BATCH = 20_000
@@ -251,6 +257,9 @@ def _write_batch(
             build_doc(
                 name_zh=name_zh, name_en=name_en, brand_zh=template.brand_zh,
                 brand_en=template.brand_en,
+                facets=Facets(
+                    template.top_category_id, template.category_id, template.brand_id, price
+                ),
                 runs=_name_runs([*zh_parts, " ", template.brand_zh]),
             ),
         ))  # fmt: skip

@@ -23,6 +23,7 @@ from kstui.store.pinyin_syllables import SYLLABLES
 from kstui.store.search_index import (
     PINYIN_CODE_BASE,
     SYLLABLE_CODES,
+    Facets,
     SearchDoc,
     build_doc,
     index_products,
@@ -301,7 +302,7 @@ def _new_fts_conn() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     conn.execute(
         "CREATE VIRTUAL TABLE search_tri USING fts5("
-        "text, en, py, ini, tokenize='trigram', detail=full)"
+        "text, en, py, ini, tags, tokenize='trigram', detail=full)"
     )
     conn.execute(
         "CREATE VIRTUAL TABLE search_gram USING fts5(g, tokenize='unicode61', detail=none)"
@@ -357,9 +358,12 @@ def test_terms_are_split_on_any_whitespace_including_ideographic_space() -> None
 
 # -- documents -------------------------------------------------------------------------------
 
+FACETS = Facets(top_category_id=1, category_id=2, brand_id=3, price=12900)
+
 
 def _dress_doc() -> SearchDoc:
     return build_doc(
+        facets=FACETS,
         name_zh="法式碎花雪纺连衣裙女夏季中长款",
         name_en="French Floral Chiffon Midi Dress",
         brand_zh="极光",
@@ -375,13 +379,15 @@ def test_doc_text_en_columns() -> None:
 
 def test_doc_initials() -> None:
     assert _dress_doc().ini == "fsshxflyqnxjzck jg"
-    assert build_doc(name_zh="连衣裙", name_en="Dress").ini == "lyq"
+    assert build_doc(facets=FACETS, name_zh="连衣裙", name_en="Dress").ini == "lyq"
 
 
 def test_doc_py_uses_syllable_codes_per_chinese_run() -> None:
-    doc = build_doc(name_zh="连衣裙", name_en="Dress", brand_zh="极光", brand_en="Aurora")
+    doc = build_doc(
+        facets=FACETS, name_zh="连衣裙", name_en="Dress", brand_zh="极光", brand_en="Aurora"
+    )
     assert doc.py == f"{code('lian', 'yi', 'qun')} {code('ji', 'guang')}"
-    phone = build_doc(name_zh="MOKO X5 5G手机 大电池", name_en="MOKO X5 5G Phone")
+    phone = build_doc(facets=FACETS, name_zh="MOKO X5 5G手机 大电池", name_en="MOKO X5 5G Phone")
     assert phone.py == f"{code('shou', 'ji')} {code('da', 'dian', 'chi')}"
     assert phone.ini == "sj ddc"
 
@@ -404,19 +410,21 @@ def test_doc_grams() -> None:
 
 
 def test_doc_grams_of_latin_words_with_digits() -> None:
-    grams = set(build_doc(name_zh="MOKO X5 5G手机", name_en="MOKO X5 5G Phone").grams.split())
+    grams = set(
+        build_doc(facets=FACETS, name_zh="MOKO X5 5G手机", name_en="MOKO X5 5G Phone").grams.split()
+    )
     assert {"m", "mo", "x", "x5", "5", "5g", "p", "ph", "手", "手机", "机"} <= grams
 
 
 def test_doc_folds_full_width_and_case() -> None:
-    doc = build_doc(name_zh="ＭＯＫＯ手机", name_en="ＢＩＧ Phone", brand_en="Lumi")
+    doc = build_doc(facets=FACETS, name_zh="ＭＯＫＯ手机", name_en="ＢＩＧ Phone", brand_en="Lumi")
     assert doc.text == "moko手机"
     assert doc.en == "big phone lumi"
 
 
 def test_doc_with_known_runs_uses_them() -> None:
-    assert build_doc(name_zh="长款", name_en="Long").py == code("chang", "kuan")
-    doc = build_doc(name_zh="长款", name_en="Long", runs=[("zhang", "kuan")])
+    assert build_doc(facets=FACETS, name_zh="长款", name_en="Long").py == code("chang", "kuan")
+    doc = build_doc(facets=FACETS, name_zh="长款", name_en="Long", runs=[("zhang", "kuan")])
     assert doc.py == code("zhang", "kuan")
     assert doc.ini == "zk"
     assert doc.text == "长款"
@@ -429,8 +437,8 @@ def test_pinyin_runs() -> None:
 
 def test_index_products_rewrites_rows() -> None:
     conn = _new_fts_conn()
-    index_products(conn, [(7, build_doc(name_zh="连衣裙", name_en="Dress"))])
-    index_products(conn, [(7, build_doc(name_zh="蓝牙耳机", name_en="Earbuds"))])
+    index_products(conn, [(7, build_doc(facets=FACETS, name_zh="连衣裙", name_en="Dress"))])
+    index_products(conn, [(7, build_doc(facets=FACETS, name_zh="蓝牙耳机", name_en="Earbuds"))])
     assert conn.execute("SELECT rowid, text, en, ini FROM search_tri").fetchall() == [
         (7, "蓝牙耳机", "earbuds", "lyej")
     ]
@@ -443,7 +451,10 @@ def test_index_products_rewrites_rows() -> None:
 def test_queries_find_their_document() -> None:
     """The two halves agree: what `parse_query` makes matches what `build_doc` stores."""
     conn = _new_fts_conn()
-    index_products(conn, [(1, _dress_doc()), (2, build_doc(name_zh="西安特产", name_en="Xi'an"))])
+    index_products(
+        conn,
+        [(1, _dress_doc()), (2, build_doc(facets=FACETS, name_zh="西安特产", name_en="Xi'an"))],
+    )
 
     def found(text: str) -> set[int]:
         ids: set[int] | None = None

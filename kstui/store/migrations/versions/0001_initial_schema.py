@@ -228,7 +228,7 @@ def upgrade() -> None:
     # trigrams answer terms of 3+ characters, 1- and 2-character grams the shorter ones.
     op.execute(
         "CREATE VIRTUAL TABLE search_tri USING fts5("
-        "text, en, py, ini, tokenize='trigram', detail=full)"
+        "text, en, py, ini, tags, tokenize='trigram', detail=full)"
     )
     op.execute("CREATE VIRTUAL TABLE search_gram USING fts5(g, tokenize='unicode61', detail=none)")
 
