@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -119,6 +120,32 @@ class KstuiApp(App[None]):
         if isinstance(self.screen, ComingSoonScreen) and self.screen.place == place:
             return
         self.push_screen(ComingSoonScreen(place))
+
+    @property
+    def crash_log(self) -> Path:
+        """Where an unexpected error's details are written (beside the store)."""
+        return self.settings.db_path.parent / "kstui-error.log"
+
+    def _print_error_renderables(self) -> None:
+        """On a crash: the details go to a log file, the shopper gets one plain line."""
+        if not self._exit_renderables:
+            return
+        from rich.console import Console
+
+        try:
+            self.crash_log.parent.mkdir(parents=True, exist_ok=True)
+            with self.crash_log.open("a", encoding="utf-8") as log:
+                console = Console(file=log, width=120, color_system=None)
+                console.print(f"--- {self.clock.now().isoformat()}")
+                for renderable in self._exit_renderables:
+                    console.print(renderable)
+            where = str(self.crash_log)
+        except OSError:
+            where = "-"
+        self._exit_renderables.clear()
+        self.error_console.print(
+            self.translator("app.crashed", log=where), markup=False, highlight=False
+        )
 
     def action_command_palette(self) -> None:
         """Open the command palette with a translated prompt."""

@@ -10,14 +10,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
-
-import typer
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from kstui.i18n import Lang, Translator, UnknownLanguage, parse_lang
 from kstui.money import MoneyFormatError, format_fen, parse_yuan
-from kstui.services.catalog import Sort
 from kstui.services.errors import DomainError
+
+if TYPE_CHECKING:
+    import typer
 
 
 class CliError(Exception):
@@ -67,8 +67,12 @@ def _lang_from_argv(argv: Sequence[str]) -> Lang:
     return "zh"
 
 
-def build_cli(lang: Lang = "zh") -> typer.Typer:
+def build_cli(lang: Lang = "zh") -> "typer.Typer":
     """The Typer application, with help texts in `lang`."""
+    import typer
+
+    from kstui.services.catalog import Sort
+
     t = Translator(lang)
     app = typer.Typer(
         help=t("cli.help"),
@@ -360,38 +364,90 @@ def _console() -> Any:
 
 
 def _run_shop(c: _Context) -> None:
+    import gc
+
     from kstui.app import create_app
     from kstui.providers.clock import SystemClock
     from kstui.settings import Settings
 
     store = c.open_store()
     settings = Settings(db_path=c.db_path(), lang=c.t.lang)
-    create_app(settings, store, SystemClock()).run()
+    app = create_app(settings, store, SystemClock())
+    gc.freeze()  # what is loaded now lives as long as the app: keep it out of every GC pass
+    app.run()
+
+
+@dataclass(frozen=True)
+class _ShopOnly:
+    db: Path | None
+    lang: Lang
+
+
+def _shop_only(args: Sequence[str]) -> _ShopOnly | None:
+    """`kstui [--db PATH] [--lang zh|en]` and nothing else: the shop itself.
+
+    Opening the shop is by far the most common command, and building the Typer
+    application (Typer, Click) costs a noticeable part of the start-up; this path skips
+    it. Anything else, including `--help` and mistakes, goes through Typer.
+    """
+    db: Path | None = None
+    lang: Lang = "zh"
+    rest = list(args)
+    while rest:
+        option = rest.pop(0)
+        name, has_value, value = option.partition("=")
+        if name not in ("--db", "--lang"):
+            return None
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if name == "--db":
+            db = Path(value)
+        else:
+            try:
+                lang = parse_lang(value)
+            except UnknownLanguage:
+                return None
+    return _ShopOnly(db, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point of the `kstui` command."""
-    from kstui.store.db import StoreError
-    from kstui.store.seed_loader import SeedError
+    from kstui.store.errors import SeedError, StoreError
 
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(args)
     t = Translator(lang)
     try:
-        build_cli(lang)(args=args, prog_name="kstui", standalone_mode=False)
+        if (shop := _shop_only(args)) is not None:
+            _run_shop(_Context(Translator(shop.lang), shop.db))
+        else:
+            _run_cli(args, lang)
     except DomainError as error:
         _err(t("cli.error", message=t(error.key, **error.params)))
         sys.exit(1)
     except (CliError, StoreError, SeedError) as error:
         _err(t("cli.error", message=str(error)))
         sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(0)
+
+
+def _run_cli(args: list[str], lang: Lang) -> None:
+    """Run a sub-command (or help) through Typer; usage errors exit here."""
+    import typer
+
+    t = Translator(lang)
+    try:
+        build_cli(lang)(args=args, prog_name="kstui", standalone_mode=False)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except typer.Abort:
         sys.exit(130)
     except typer.TyperException as error:
         _usage_error(t, error)
-    sys.exit(0)
 
 
 def _usage_error(t: Translator, error: Exception) -> NoReturn:

@@ -24,6 +24,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kstui.store.errors import StoreError
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
@@ -39,10 +41,6 @@ _PRAGMAS = (
     "PRAGMA mmap_size=268435456",
 )
 _READ_POOL_SIZE = 4
-
-
-class StoreError(Exception):
-    """The store file cannot be opened or used."""
 
 
 class Store:

@@ -11,16 +11,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kstui.store.db import Store, StoreError
+from kstui.store.db import Store
+from kstui.store.errors import StoreTooNew
 
 HEAD_REVISION = "0001"
 """The newest migration; a test checks it against the migration scripts."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-class StoreTooNew(StoreError):
-    """The store was written by a newer kstui than this one."""
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from kstui.providers.clock import Clock
 from kstui.store.db import Store, db_time, is_seeded
 from kstui.store.enums import CouponScope
+from kstui.store.errors import SeedError
 from kstui.store.search_index import optimize, reindex
 from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
 
@@ -42,10 +43,6 @@ DATA_TABLES = (
     "picture",
 )
 """Every table holding shop data, children before parents (the order to empty them in)."""
-
-
-class SeedError(Exception):
-    """The seed file cannot be read or does not describe a valid shop."""
 
 
 @dataclass(frozen=True)

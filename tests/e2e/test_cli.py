@@ -163,3 +163,51 @@ def test_real_process_entry_point(store: Store) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_default_store_lives_in_the_user_data_directory(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kstui", "products", "search", "连衣裙", "--json"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "kstui" / "kstui.db").exists()
+    assert len(json.loads(result.stdout)) >= 3
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (None, "zh")),
+        (["--lang", "en"], (None, "en")),
+        (["--lang=EN", "--db", "/tmp/x.db"], (Path("/tmp/x.db"), "en")),
+        (["--db=/tmp/y.db"], (Path("/tmp/y.db"), "zh")),
+        (["--db"], None),  # missing value: Typer explains
+        (["--lang", "fr"], None),  # unknown language: Typer explains
+        (["--help"], None),
+        (["products", "search"], None),
+        (["--db", "/tmp/x.db", "seed"], None),
+    ],
+)
+def test_shop_fast_path_takes_only_the_shop_options(
+    args: list[str], expected: tuple[Path | None, str] | None
+) -> None:
+    from kstui.cli import _shop_only
+
+    found = _shop_only(args)
+    assert (None if found is None else (found.db, found.lang)) == expected
+
+
+def test_opening_the_shop_skips_typer(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    import kstui.cli as cli
+
+    opened: list[object] = []
+    monkeypatch.setattr(cli, "_run_shop", opened.append)
+    monkeypatch.setattr(cli, "_run_cli", lambda *_: pytest.fail("Typer was used"))
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--db", str(store.path), "--lang", "en"])
+    assert done.value.code == 0
+    [context] = opened
+    assert context.db == store.path  # type: ignore[attr-defined]
+    assert context.t.lang == "en"  # type: ignore[attr-defined]

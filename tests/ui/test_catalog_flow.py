@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Checkbox, Input, Static
 
 from kstui.app import KstuiApp
@@ -295,3 +296,25 @@ async def test_opening_a_product_by_click(make_app: MakeApp) -> None:
         page = await product_loaded(pilot)
         assert page.product_id == second.id
         assert isinstance(page, ProductScreen)
+
+
+async def test_an_unexpected_error_is_one_line_and_a_log(make_app: MakeApp) -> None:
+    app = make_app()
+    printed: list[str] = []
+    app.error_console.print = lambda text, **_: printed.append(str(text))  # type: ignore[method-assign]
+
+    async def crash() -> None:
+        async with app.run_test(size=TERMINAL_SIZE) as pilot:
+            await results_for(pilot)
+            try:
+                raise RuntimeError("boom")
+            except RuntimeError as error:  # what Textual does with an uncaught error
+                app._handle_exception(error)
+            await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="boom"):  # run_test re-raises it for tests
+        await crash()
+    assert len(printed) == 1
+    assert "意外错误" in printed[0]
+    assert "Traceback" not in printed[0]
+    assert "boom" in app.crash_log.read_text(encoding="utf-8")

@@ -1,0 +1,15 @@
+"""Errors of the store layer, in a module light enough for the CLI to import at start."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or used."""
+
+
+class StoreTooNew(StoreError):
+    """The store was written by a newer kstui than this one."""
+
+
+class SeedError(Exception):
+    """The seed file cannot be read or does not describe a valid shop."""
