@@ -16,9 +16,11 @@ Built to stay fast at a million products (see the README's performance section):
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from kstui.i18n import Localized
 from kstui.services.errors import (
@@ -33,6 +35,10 @@ from kstui.store.search_index import Facet, price_bands, tag_text, tag_token
 MAX_PAGE = 200
 DRIVE_FROM_SET_BELOW = 3000
 """A keyword, brand or price set smaller than this drives the query (fetch all, then sort)."""
+SCAN_BUDGET_SECONDS = 0.012
+"""How long the sort index may be walked before the query is driven from an id set."""
+FALL_BACK_BELOW = 20_000
+"""An id set smaller than this is the way out of a walk that takes too long."""
 NARROW = 3
 """A price range over at most this many price bands is also looked up in the search index."""
 
@@ -183,7 +189,18 @@ def search_products(
     terms = validate_query(conn, query)
     plan = _Plan.build(conn, query, terms)
     sql, params = plan.page_sql(after, limit + 1)
-    rows = conn.execute(sql, params).fetchall()
+    if plan.fallback is None:
+        rows = conn.execute(sql, params).fetchall()
+    else:
+        # Walking the sort index is fast when matches are dense; when the filters
+        # together leave few, the walk can run through much of the index. Give it a
+        # time budget, then drive from the smallest id set instead (its cost is bounded
+        # by that set's size).
+        found = _fetch_within(conn, sql, params, SCAN_BUDGET_SECONDS)
+        if found is None:
+            sql, params = plan.driven_by(*plan.fallback).page_sql(after, limit + 1)
+            found = conn.execute(sql, params).fetchall()
+        rows = found
     cards = [_card(row) for row in rows[:limit]]
     next_cursor = (cards[-1].sort_value, cards[-1].id) if len(rows) > limit else None
     return Page(cards=cards, next_cursor=next_cursor)
@@ -298,6 +315,12 @@ class _Plan:
     index: str | None
     drive_from: str | None
     drive_params: list[object]
+    fallback: tuple[str, list[object]] | None = None
+    """The id set to drive from if walking the index takes too long."""
+
+    def driven_by(self, ids_sql: str, ids_params: list[object]) -> _Plan:
+        """The same query driven from an id set."""
+        return replace(self, drive_from=ids_sql, drive_params=ids_params, fallback=None)
 
     @classmethod
     def build(cls, conn: sqlite3.Connection, query: CatalogQuery, terms: list[TermMatch]) -> _Plan:
@@ -358,10 +381,14 @@ class _Plan:
                     [*price_params],
                 )
             )
+        fallback: tuple[str, list[object]] | None = None
         for driver_sql, driver_params in drivers:
-            if _small(conn, driver_sql, driver_params):
+            size = _bounded_count(conn, driver_sql, driver_params, FALL_BACK_BELOW)
+            if size < DRIVE_FROM_SET_BELOW:
                 return cls(query.sort, where, params, index, driver_sql, driver_params)
-        return cls(query.sort, where, params, index, None, [])
+            if size < FALL_BACK_BELOW and fallback is None:
+                fallback = (driver_sql, driver_params)
+        return cls(query.sort, where, params, index, None, [], fallback)
 
     def _from(self) -> tuple[str, list[object]]:
         if self.drive_from is not None:
@@ -433,8 +460,34 @@ def _nested(lookups: list[str]) -> str:
     return "SELECT rowid_ FROM (" + " UNION ".join(lookups) + ")"
 
 
-def _small(conn: sqlite3.Connection, ids_sql: str, params: list[object]) -> bool:
-    """True if the id set has fewer than `DRIVE_FROM_SET_BELOW` members (counted bounded)."""
+class _OverBudget(Exception):
+    pass
+
+
+def _fetch_within(
+    conn: sqlite3.Connection, sql: str, params: list[object], seconds: float
+) -> list[Any] | None:
+    """The rows of a query, or None if it ran longer than `seconds` (it is stopped)."""
+    deadline = time.perf_counter() + seconds
+    over = False
+
+    def check() -> int:
+        nonlocal over
+        over = time.perf_counter() > deadline
+        return int(over)
+
+    conn.set_progress_handler(check, 2000)
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:
+        if over:
+            return None
+        raise  # interrupted by someone else: a newer search, for instance
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def _bounded_count(conn: sqlite3.Connection, ids_sql: str, params: list[object], bound: int) -> int:
+    """The size of an id set, counting no further than `bound`."""
     sql = f"SELECT count(*) FROM (SELECT 1 FROM ({ids_sql}) LIMIT ?)"
-    found = conn.execute(sql, [*params, DRIVE_FROM_SET_BELOW]).fetchone()[0]
-    return bool(found < DRIVE_FROM_SET_BELOW)
+    return int(conn.execute(sql, [*params, bound]).fetchone()[0])

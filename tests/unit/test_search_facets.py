@@ -116,3 +116,62 @@ def test_fts_query_syntax_for_facet_groups() -> None:
     miss = f'(text : "连衣裙") AND tags : ("{other}")'
     assert conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (hit,)).fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (miss,)).fetchone()[0] == 0
+
+
+def test_a_walk_over_its_time_budget_falls_back_to_the_id_set(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no time at all for walking the index, every answer comes from the fallback."""
+    import kstui.services.catalog as catalog
+
+    monkeypatch.setattr(catalog, "DRIVE_FROM_SET_BELOW", 0)  # never drive up front
+    monkeypatch.setattr(catalog, "_fetch_within", lambda *_: None)  # every walk is too long
+    fallbacks: list[object] = []
+    original = catalog._Plan.driven_by
+
+    def spy(self: catalog._Plan, sql: str, params: list[object]) -> catalog._Plan:
+        fallbacks.append(sql)
+        return original(self, sql, params)
+
+    monkeypatch.setattr(catalog._Plan, "driven_by", spy)
+    with store.reading() as conn:
+        page = search_products(conn, CatalogQuery(text="裙", category_id=1))
+        assert {card.id for card in page.cards} == {1, 2, 9}
+        assert len(fallbacks) == 1
+        first = search_products(conn, CatalogQuery(text="耳机"), limit=1)
+        second = search_products(conn, CatalogQuery(text="耳机"), after=first.next_cursor)
+        assert [c.id for c in first.cards + second.cards] == [3, 10, 4]  # 综合 order
+
+
+SLOW_QUERY = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT slow(i) + 1 FROM n WHERE i < 1000)"
+    " SELECT count(*) FROM n"
+)
+
+
+def test_a_query_over_its_budget_is_stopped(store: Store) -> None:
+    import threading
+    import time
+
+    from kstui.services.catalog import _fetch_within
+
+    with store.reading() as conn:
+        conn.create_function("slow", 1, lambda x: threading.Event().wait(0.002) or x)
+        started = time.perf_counter()
+        assert _fetch_within(conn, SLOW_QUERY, [], 0.02) is None
+        assert time.perf_counter() - started < 1.0  # stopped, not run to its end (2 s)
+        assert _fetch_within(conn, "SELECT 1", [], 0.02) == [(1,)]
+
+
+def test_an_interrupt_from_outside_is_not_taken_for_the_budget(store: Store) -> None:
+    import threading
+
+    from kstui.services.catalog import _fetch_within
+
+    with store.reading() as conn:
+        conn.create_function("slow", 1, lambda x: threading.Event().wait(0.01) or x)
+        timer = threading.Timer(0.05, conn.interrupt)
+        timer.start()
+        with pytest.raises(sqlite3.OperationalError):
+            _fetch_within(conn, SLOW_QUERY, [], 60.0)
+        timer.cancel()
