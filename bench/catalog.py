@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import gc
 import os
 import pty
 import select
@@ -127,6 +128,7 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
         brands = [r[0] for r in conn.execute("SELECT id FROM brand ORDER BY id LIMIT 4")]
     timings: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
+        gc.freeze()  # as `kstui` does once the app is built (kstui/cli.py)
         screen = app.screen
         assert isinstance(screen, CatalogScreen)
 

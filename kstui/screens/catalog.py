@@ -116,13 +116,13 @@ class CatalogScreen(KstuiScreen):
             yield ChoiceRow([Choice(t(f"sort.{s.value}")) for s in SORTS], 0, id="sort")
             yield Checkbox(t("catalog.in_stock"), id="in-stock", compact=True)
             yield Button(t("catalog.filters_button"), id="filters-button", compact=True)
-        with Horizontal(id="body"):
-            with Vertical(id="sidebar"):  # its own clip: list repaints leave the tree alone
-                yield CategoryTree(id="categories")
-            with Vertical(id="results"):
-                yield Static("", id="summary", markup=False)
-                yield ProductList(id="products")
-                yield Static("", id="empty", markup=False)
+        # A grid straight on the screen, no nested containers: every container behind the
+        # list is repainted with it, at every keystroke.
+        with Vertical(id="sidebar"):  # its own clip: list repaints leave the tree alone
+            yield CategoryTree(id="categories")
+        yield Static("", id="summary", markup=False)
+        yield ProductList(id="products")
+        yield Static("", id="empty", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
