@@ -412,7 +412,8 @@ def coupon_label(t: Translator, coupon: CouponInfo) -> str:
 
 
 def _yuan(fen: int) -> str:
-    return format_fen_short(fen, symbol="")
+    """Yuan as coupons write them: 满1000减50 (no symbol, no thousands comma)."""
+    return format_fen_short(fen, symbol="").replace(",", "")
 
 
 def _photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
