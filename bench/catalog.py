@@ -109,6 +109,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     """Keystroke → results drawn per query kind, and navigation key → frame, in ms."""
+    os.environ.setdefault("TEXTUAL_FPS", "120")  # as `kstui` does (kstui/cli.py)
     from textual.widgets import Input
 
     from kstui.app import create_app

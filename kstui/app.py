@@ -17,7 +17,7 @@ from kstui.commands import ShopCommands
 from kstui.i18n import Translator
 from kstui.providers.clock import Clock
 from kstui.screens.catalog import CatalogScreen
-from kstui.screens.coming_soon import ComingSoonScreen
+from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
 from kstui.store.db import Store
@@ -41,9 +41,6 @@ KSTUI_THEME = Theme(
         "input-selection-background": "#FF5000 35%",
     },
 )
-
-PLACES = ("cart", "orders", "wallet", "coupons", "service", "account")
-"""Screens reachable by a global key that later versions build."""
 
 
 class KstuiApp(App[None]):
@@ -117,7 +114,9 @@ class KstuiApp(App[None]):
         """Open one of the shop's places (cart, orders…); not built yet: say so."""
         if place not in PLACES:
             return
-        if isinstance(self.screen, ComingSoonScreen) and self.screen.place == place:
+        if isinstance(self.screen, ComingSoonScreen):  # one placeholder at a time
+            if self.screen.place != place:
+                self.switch_screen(ComingSoonScreen(place))
             return
         self.push_screen(ComingSoonScreen(place))
 
@@ -157,7 +156,9 @@ class KstuiApp(App[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
-        """Hide "back" where there is nothing to go back to."""
+        """Hide "back" where there is nothing to go back to; only quit while too small."""
+        if isinstance(self.screen, TooSmallScreen):
+            return action == "quit"
         if action == "back":
             return len(self.screen_stack) > 1
         return True

@@ -29,19 +29,24 @@ class _Context:
     t: Translator
     db: Path | None
 
+    @property
+    def clock(self) -> Any:
+        from kstui.providers.clock import SystemClock
+
+        return SystemClock()
+
     def db_path(self) -> Path:
         from kstui.settings import default_db_path
 
         return self.db if self.db is not None else default_db_path()
 
     def open_store(self) -> Any:
-        from kstui.providers.clock import SystemClock
         from kstui.store.bootstrap import needs_setup, open_store
 
         path = self.db_path()
         if needs_setup(path):
             _err(self.t("cli.first_run", path=path))
-        return open_store(path, clock=SystemClock())
+        return open_store(path, clock=self.clock)
 
 
 def _err(line: str) -> None:
@@ -154,13 +159,12 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         product_id: Annotated[int, typer.Argument(help=t("cli.show.id"))],
         as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
     ) -> None:
-        from kstui.providers.clock import SystemClock
         from kstui.services.products import product_detail, reviews
 
         c: _Context = ctx.obj
         store = c.open_store()
         with store.reading() as conn:
-            detail = product_detail(conn, product_id, clock=SystemClock())
+            detail = product_detail(conn, product_id, clock=c.clock)
             first = reviews(conn, product_id, limit=10)
         if as_json:
             _out(json.dumps(_detail_json(detail, first.reviews), ensure_ascii=False))
@@ -175,7 +179,6 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             int, typer.Option("--synthetic", min=0, max=5_000_000, help=t("cli.seed.synthetic"))
         ] = 0,
     ) -> None:
-        from kstui.providers.clock import SystemClock
         from kstui.store.bootstrap import default_seed_path
         from kstui.store.db import Store
         from kstui.store.migrate import ensure_schema
@@ -184,7 +187,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         c: _Context = ctx.obj
         store = Store(c.db_path())
         ensure_schema(store)
-        report = load_seed(store, default_seed_path(), clock=SystemClock(), reset=reset)
+        report = load_seed(store, default_seed_path(), clock=c.clock, reset=reset)
         if report.loaded:
             _out(c.t("cli.seed.loaded", products=report.products, accounts=report.accounts))
         else:
@@ -195,7 +198,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             def progress(done: int, total: int) -> None:
                 _err(c.t("cli.seed.progress", done=done, total=total))
 
-            added = ensure_synthetic(store, synthetic, clock=SystemClock(), progress=progress)
+            added = ensure_synthetic(store, synthetic, clock=c.clock, progress=progress)
             _out(c.t("cli.seed.synthetic_done", added=added, total=synthetic))
 
     return app
@@ -262,7 +265,7 @@ def _detail_json(detail: Any, review_list: list[Any]) -> dict[str, Any]:
                 "kind": c.kind.value,
                 "threshold": c.threshold,
                 "amount_off": c.amount_off,
-                "percent_off": c.percent_off,
+                "pay_percent": c.pay_percent,
                 "ends_at": c.ends_at.isoformat(),
             }
             for c in detail.coupons
@@ -365,14 +368,18 @@ def _console() -> Any:
 
 def _run_shop(c: _Context) -> None:
     import gc
+    import os
 
+    # Textual repaints at most 60 times a second by default, so every change waits up
+    # to 17 ms for its frame; at 120 a keystroke's results reach the screen sooner.
+    # Set before Textual is imported; an explicit TEXTUAL_FPS in the environment wins.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from kstui.app import create_app
-    from kstui.providers.clock import SystemClock
     from kstui.settings import Settings
 
     store = c.open_store()
     settings = Settings(db_path=c.db_path(), lang=c.t.lang)
-    app = create_app(settings, store, SystemClock())
+    app = create_app(settings, store, c.clock)
     gc.freeze()  # what is loaded now lives as long as the app: keep it out of every GC pass
     app.run()
 
@@ -427,12 +434,37 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except DomainError as error:
         _err(t("cli.error", message=t(error.key, **error.params)))
         sys.exit(1)
-    except (CliError, StoreError, SeedError) as error:
+    except CliError as error:
         _err(t("cli.error", message=str(error)))
+        sys.exit(1)
+    except StoreError as error:
+        _err(t("cli.error", message=t("cli.store_error", detail=str(error))))
+        sys.exit(1)
+    except SeedError as error:
+        _err(t("cli.error", message=t("cli.seed_error", detail=str(error))))
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception:  # a bug: the details go to a log, the user gets one line
+        _err(t("app.crashed", log=_write_crash_log()))
+        sys.exit(70)
     sys.exit(0)
+
+
+def _write_crash_log() -> str:
+    """Append the current exception's traceback to the crash log; where it went, or -."""
+    import traceback
+
+    from kstui.settings import default_db_path
+
+    log = default_db_path().parent / "kstui-error.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as file:
+            traceback.print_exc(file=file)
+    except OSError:
+        return "-"
+    return str(log)
 
 
 def _run_cli(args: list[str], lang: Lang) -> None:

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kstui.screens.coming_soon import PLACES
 from kstui.services.catalog import Sort
 from kstui.widgets.translation import translator_of
 
@@ -21,11 +22,20 @@ class ShopCommands(Provider):
             (t("command.home"), partial(app.run_action, "home"), t("command.home_help")),
             (t("command.search"), partial(app.run_action, "search"), t("command.search_help")),
         ]
-        for place in ("cart", "orders", "wallet", "coupons", "service", "account"):
+        for place in PLACES:
             commands.append((t(f"place.{place}"), partial(app.run_action, f"place('{place}')"), ""))
         from kstui.screens.catalog import CatalogScreen
+        from kstui.screens.product import ProductScreen
 
         screen = self.screen
+        if isinstance(screen, ProductScreen):
+            commands += [
+                (t("command.add_to_cart"), screen.action_add_to_cart, ""),
+                (t("command.buy_now"), screen.action_buy_now, ""),
+                (t("command.photo_reviews"), partial(screen.action_reviews, True), ""),
+                (t("command.all_reviews"), partial(screen.action_reviews, False), ""),
+                (t("command.back"), partial(app.run_action, "back"), ""),
+            ]
         if isinstance(screen, CatalogScreen):
             commands.append(
                 (t("command.filters"), screen.action_filters, t("command.filters_help"))

@@ -27,6 +27,11 @@ def format_fen_short(fen: int, *, symbol: str = "¥") -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+def format_yuan_plain(fen: int) -> str:
+    """Yuan without symbol or thousands comma, as in 满1000减50 or a price field: `1299.5`."""
+    return format_fen_short(fen, symbol="").replace(",", "")
+
+
 def parse_yuan(text: str) -> int:
     """Parse an amount of yuan typed by a person into fen.
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kstui.i18n import Lang
+from kstui.services.regions import DEFAULT_PROVINCE
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
@@ -34,4 +35,4 @@ class Settings:
     lang: Lang = "zh"
     animations: bool = True
     page_size: int = 60
-    province: str = "11"
+    province: str = DEFAULT_PROVINCE

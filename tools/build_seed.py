@@ -310,9 +310,9 @@ def percent_coupon(percent: int, threshold: int, days: int, total: int) -> Json:
     en = f"{100 - percent}% off" + (f" orders over ¥{threshold // 100}" if threshold else "")
     return {
         "title": text(zh, en),
-        "kind": "percent_off",
+        "kind": "discount",
         "threshold": threshold,
-        "percent_off": percent,
+        "pay_percent": percent,
         "valid_days": days,
         "total": total,
     }

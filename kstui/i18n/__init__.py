@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, NamedTuple, get_args
 
+from kstui.text import printable
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 _HERE = Path(__file__).parent
@@ -61,9 +63,13 @@ class Translator:
         text = self._texts.get(key, key)
         return text.format(**params) if params else text
 
-    def pick(self, text: Localized) -> str:
-        """The side of a `Localized` text in this language."""
-        return text.zh if self.lang == "zh" else text.en
+    def pick(self, text: Localized, *, lines: bool = False) -> str:
+        """The side of a `Localized` text in this language, safe to print.
+
+        Data (names, descriptions) never carries control characters to the terminal;
+        newlines are kept only with `lines` (descriptions).
+        """
+        return printable(text.zh if self.lang == "zh" else text.en, lines=lines)
 
     def count(self, n: int) -> str:
         """A compact count: `12345` → `1.2万` in Chinese, `12.3k` in English."""

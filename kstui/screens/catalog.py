@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from textual import on, work
@@ -24,7 +21,9 @@ from kstui.screens.base import KstuiScreen
 from kstui.services.catalog import (
     BrandOption,
     CatalogQuery,
+    CategoryNode,
     Cursor,
+    Page,
     Sort,
     brand_options,
     category_tree,
@@ -33,7 +32,8 @@ from kstui.services.catalog import (
 )
 from kstui.services.errors import DomainError
 from kstui.services.search_query import MAX_QUERY_CHARS
-from kstui.store.db import Store
+from kstui.store.db import ReadGroup, Store
+from kstui.store.errors import ReadCancelled, StoreError
 from kstui.widgets.category_tree import CategoryTree
 from kstui.widgets.choice_row import Choice, ChoiceRow
 from kstui.widgets.key_bar import KeyBar
@@ -47,30 +47,6 @@ COUNT_CAP = 10_000
 class _Results:
     generation: int
     query: CatalogQuery
-
-
-class _Interrupter:
-    """Remembers the connections running a search so that a newer keystroke can stop them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: set[sqlite3.Connection] = set()
-
-    @contextmanager
-    def running(self, store: Store) -> Iterator[sqlite3.Connection]:
-        with store.reading() as conn:
-            with self._lock:
-                self._running.add(conn)
-            try:
-                yield conn
-            finally:
-                with self._lock:
-                    self._running.discard(conn)
-
-    def interrupt_all(self) -> None:
-        with self._lock:
-            for conn in self._running:
-                conn.interrupt()
 
 
 class CatalogScreen(KstuiScreen):
@@ -89,7 +65,6 @@ class CatalogScreen(KstuiScreen):
         super().__init__()
         self._generation = 0
         self._next_cursor: Cursor | None = None
-        self._interrupter = _Interrupter()
         self._brands: list[BrandOption] = []
         self._total: int | None = None
         self.last_results_drawn: _Results | None = None
@@ -99,6 +74,11 @@ class CatalogScreen(KstuiScreen):
     def store(self) -> Store:
         store: Store = self.app.store  # type: ignore[attr-defined]
         return store
+
+    @cached_property
+    def _searches(self) -> ReadGroup:
+        """The searches of the search box: a keystroke cancels the one before."""
+        return ReadGroup(self.store)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -143,14 +123,23 @@ class CatalogScreen(KstuiScreen):
 
     @work(thread=True, group="reference")
     def _load_reference_data(self) -> None:
-        with self.store.reading() as conn:
-            categories = category_tree(conn)
-            brands = brand_options(conn)
+        try:
+            with self.store.reading() as conn:
+                categories = category_tree(conn)
+                brands = brand_options(conn)
+        except StoreError:
+            self.app.call_from_thread(self._show_failure)
+            return
         self.app.call_from_thread(self._show_reference_data, categories, brands)
 
-    def _show_reference_data(self, categories: list, brands: list[BrandOption]) -> None:  # type: ignore[type-arg]
+    def _show_reference_data(
+        self, categories: list[CategoryNode], brands: list[BrandOption]
+    ) -> None:
         self._brands = brands
         self.query_one(CategoryTree).fill(categories, self.t)
+
+    def _show_failure(self) -> None:
+        self.notify(self.t("error.unexpected"), severity="error", markup=False)
 
     # -- searching -------------------------------------------------------------------------
 
@@ -159,33 +148,29 @@ class CatalogScreen(KstuiScreen):
 
     def _start_search(self, query: CatalogQuery) -> None:
         self._generation += 1
-        self._interrupter.interrupt_all()
+        self._next_cursor = None  # the old list's position means nothing to the new one
+        self._searches.cancel()
         self._search(query, self._generation)
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: CatalogQuery, generation: int) -> None:
-        worker = get_current_worker()
         page_size = self.app.settings.page_size  # type: ignore[attr-defined]
         try:
-            with self._interrupter.running(self.store) as conn:
+            with self._searches.reading() as conn:
                 page = search_products(conn, query, limit=page_size)
-        except DomainError as error:
+        except ReadCancelled:
+            return  # a newer keystroke took over
+        except (DomainError, StoreError) as error:
             self.app.call_from_thread(self._show_error, generation, error)
             return
-        except sqlite3.OperationalError:
-            if worker.is_cancelled or generation != self._generation:
-                return  # interrupted by a newer search
-            raise
-        if not worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_first_page, generation, query, page)
 
-    def _show_first_page(self, generation: int, query: CatalogQuery, page: object) -> None:
-        from kstui.services.catalog import Page
-
-        if generation != self._generation or not isinstance(page, Page):
+    def _show_first_page(self, generation: int, query: CatalogQuery, page: Page) -> None:
+        if generation != self._generation:
             return
         self._next_cursor = page.next_cursor
-        self._total = None
+        self._total = len(page.cards) if page.next_cursor is None else None
         products = self.query_one(ProductList)
         products.show(page.cards, exhausted=page.next_cursor is None)
         empty = not page.cards
@@ -194,13 +179,17 @@ class CatalogScreen(KstuiScreen):
             products.display = not empty
             empty_message.display = empty
         if empty:
-            hint = "catalog.empty_hint_filters" if query.has_filters else "catalog.empty_hint"
-            empty_message.update(f"{self.t('catalog.empty')}\n{self.t(hint)}")
+            empty_message.update(Content("\n".join(self._empty_hints(query))))
         self._update_summary()
-        if page.next_cursor is None:
-            self._total = len(page.cards)
-            self._update_summary()
         self.call_after_refresh(self._drawn, _Results(generation, query), page.next_cursor)
+
+    def _empty_hints(self, query: CatalogQuery) -> list[str]:
+        lines = [self.t("catalog.empty")]
+        if query.text.strip():
+            lines.append(self.t("catalog.empty_hint"))
+        if query.has_filters_besides_text:
+            lines.append(self.t("catalog.empty_hint_filters"))
+        return lines
 
     def _drawn(self, results: _Results, more: Cursor | None) -> None:
         """The first page is on screen: only now count the rest (off the critical path)."""
@@ -208,18 +197,22 @@ class CatalogScreen(KstuiScreen):
         if more is not None and results.generation == self._generation:
             self._count(results.query, results.generation)
 
-    def _show_error(self, generation: int, error: DomainError) -> None:
+    def _show_error(self, generation: int, error: DomainError | StoreError) -> None:
         if generation != self._generation:
             return
-        self.notify(self.t(error.key, **error.params), severity="error")
+        if isinstance(error, DomainError):
+            message = self.t(error.key, **error.params)
+        else:
+            message = self.t("error.unexpected")
+        self.notify(message, severity="error", markup=False)
 
     @work(thread=True, exclusive=True, group="count")
     def _count(self, query: CatalogQuery, generation: int) -> None:
         try:
-            with self._interrupter.running(self.store) as conn:
+            with self._searches.reading() as conn:
                 total = count_products(conn, query, cap=COUNT_CAP)
-        except (DomainError, sqlite3.OperationalError):
-            return
+        except (DomainError, StoreError):
+            return  # the count is a courtesy: the list is there already
         self.app.call_from_thread(self._show_total, generation, total)
 
     def _show_total(self, generation: int, total: int) -> None:
@@ -238,17 +231,21 @@ class CatalogScreen(KstuiScreen):
         try:
             with self.store.reading() as conn:
                 page = search_products(conn, query, after=cursor, limit=page_size)
-        except (DomainError, sqlite3.OperationalError):
+        except (DomainError, StoreError) as error:
+            self.app.call_from_thread(self._more_failed, generation, error)
             return
         self.app.call_from_thread(self._show_more, generation, page)
 
-    def _show_more(self, generation: int, page: object) -> None:
-        from kstui.services.catalog import Page
-
-        if generation != self._generation or not isinstance(page, Page):
+    def _show_more(self, generation: int, page: Page) -> None:
+        if generation != self._generation:
             return
         self._next_cursor = page.next_cursor
         self.query_one(ProductList).extend(page.cards, exhausted=page.next_cursor is None)
+
+    def _more_failed(self, generation: int, error: DomainError | StoreError) -> None:
+        if generation == self._generation:
+            self.query_one(ProductList).more_failed()
+            self._show_error(generation, error)
 
     def _update_summary(self) -> None:
         t, query = self.t, self.query_state

@@ -9,6 +9,9 @@ from textual.widgets import Static
 from kstui.screens.base import KstuiScreen
 from kstui.widgets.key_bar import KeyBar
 
+PLACES = ("cart", "orders", "wallet", "coupons", "service", "account")
+"""Places of the shop behind a global key that later versions build."""
+
 
 class ComingSoonScreen(KstuiScreen):
     """Says that a place (cart, orders, wallet…) is not open yet.

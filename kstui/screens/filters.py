@@ -15,9 +15,9 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kstui.i18n import Translator
-from kstui.money import MoneyFormatError, format_fen_short, parse_yuan
+from kstui.money import MoneyFormatError, format_yuan_plain, parse_yuan
 from kstui.services.catalog import BrandOption
-from kstui.widgets.translation import translator_of
+from kstui.widgets.translation import translate_own_bindings, translator_of
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
 
     CSS_PATH = "filters.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", "key.cancel", show=False),
     ]
 
     def __init__(self, current: FilterChoice, brands: list[BrandOption]) -> None:
@@ -57,7 +57,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 yield Input(
                     _yuan(self.current.min_price),
                     placeholder=t("filters.min"),
-                    restrict=r"[0-9.,¥￥]*",
+                    restrict=r"[0-9０-９.,．，¥￥]*",
                     max_length=12,
                     id="min-price",
                     compact=True,
@@ -66,7 +66,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 yield Input(
                     _yuan(self.current.max_price),
                     placeholder=t("filters.max"),
-                    restrict=r"[0-9.,¥￥]*",
+                    restrict=r"[0-9０-９.,．，¥￥]*",
                     max_length=12,
                     id="max-price",
                     compact=True,
@@ -90,6 +90,10 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 yield Button(t("filters.apply"), id="apply", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        translate_own_bindings(self)
+        animations: bool = getattr(getattr(self.app, "settings", None), "animations", True)
+        for field in self.query(Input):
+            field.cursor_blink = animations
         self.query_one("#min-price", Input).focus()
 
     @on(Button.Pressed, "#reset")
@@ -134,7 +138,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
 
 
 def _yuan(fen: int | None) -> str:
-    return "" if fen is None else format_fen_short(fen, symbol="").replace(",", "")
+    return "" if fen is None else format_yuan_plain(fen)
 
 
 def brand_label(t: Translator, brand: BrandOption) -> str:

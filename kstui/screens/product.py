@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -14,9 +13,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from kstui.i18n import Translator
-from kstui.money import format_fen_short
+from kstui.i18n import Localized, Translator
+from kstui.money import format_fen_short, format_yuan_plain
 from kstui.screens.base import KstuiScreen
+from kstui.services.catalog import LOW_STOCK
 from kstui.services.errors import DomainError
 from kstui.services.products import (
     CouponInfo,
@@ -27,12 +27,15 @@ from kstui.services.products import (
     SkuInfo,
     picture_png,
     product_detail,
+    review_photos,
     reviews,
 )
 from kstui.services.regions import province_name
 from kstui.store.db import Store
 from kstui.store.enums import CouponKind
-from kstui.timefmt import local_date
+from kstui.store.errors import StoreError
+from kstui.text import printable
+from kstui.timefmt import days_between, local_date
 from kstui.widgets.choice_row import Choice, ChoiceRow, ChoiceState
 from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.picture import Picture
@@ -40,7 +43,6 @@ from kstui.widgets.price import price_content
 from kstui.widgets.quantity import QuantityPicker
 
 REVIEWS_PER_PAGE = 5
-LOW_STOCK = 10
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class ProductScreen(KstuiScreen):
         self.quantity = 1
         self._with_photos = False
         self._reviews_shown = 0
+        self._review_generation = 0
 
     @property
     def store(self) -> Store:
@@ -94,15 +97,19 @@ class ProductScreen(KstuiScreen):
                 detail = product_detail(conn, self.product_id, clock=clock)
                 picture = picture_png(conn, detail.picture_id) if detail.picture_id else None
                 first = reviews(conn, self.product_id, limit=REVIEWS_PER_PAGE)
-                photos = _photos(conn, first)
-        except DomainError as error:
+                photos = review_photos(conn, first)
+        except (DomainError, StoreError) as error:
             self.app.call_from_thread(self._failed, error)
             return
         loaded = _Loaded(detail, picture, first, photos)
         self.app.call_from_thread(self.call_later, self._show, loaded)
 
-    def _failed(self, error: DomainError) -> None:
-        self.query_one("#loading", Static).update(self.t(error.key, **error.params))
+    def _failed(self, error: DomainError | StoreError) -> None:
+        if isinstance(error, DomainError):
+            message = self.t(error.key, **error.params)
+        else:
+            message = self.t("error.unexpected")
+        self.query_one("#loading", Static).update(Content(message))
 
     async def _show(self, loaded: _Loaded) -> None:
         detail = loaded.detail
@@ -155,7 +162,7 @@ class ProductScreen(KstuiScreen):
                 id="actions",
             ),
             Static(t("product.details"), classes="section", markup=False),
-            Static(Content(t.pick(detail.description)), id="description"),
+            Static(Content(t.pick(detail.description, lines=True)), id="description"),
             Static(self._rating_line(detail), classes="section", id="rating"),
             ChoiceRow(
                 [
@@ -246,8 +253,11 @@ class ProductScreen(KstuiScreen):
             return Content("")
         parts = []
         for promo in detail.promotions:
-            days = max(0, (promo.ends_at - now).days)
-            ends = t("product.ends_today") if days == 0 else t("product.ends_in", days=days)
+            days = max(0, days_between(now, promo.ends_at))
+            if days <= 1:
+                ends = t("product.ends_today" if days == 0 else "product.ends_tomorrow")
+            else:
+                ends = t("product.ends_in", days=days)
             parts.append(
                 Content.from_markup(
                     "[reverse $accent] $title [/] $ends", title=t.pick(promo.title), ends=ends
@@ -258,6 +268,8 @@ class ProductScreen(KstuiScreen):
     def _coupons(self, coupons: list[CouponInfo]) -> Content:
         t = self.t
         labels = [coupon_label(t, c) for c in coupons[:3]]
+        if len(coupons) > 3:
+            labels.append(t("product.more_coupons", count=len(coupons) - 3))
         return Content.from_markup(
             "[$text-muted]$label[/] [$primary]$coupons[/]",
             label=t("product.coupons"),
@@ -288,11 +300,7 @@ class ProductScreen(KstuiScreen):
             rating=f"{shop.rating_tenths / 10:.1f}",
             ships=t(
                 "product.ships_from",
-                place=t(
-                    "product.place",
-                    province=t.pick(province_name(shop.ships_from)),
-                    city=t.pick(shop.ships_from_city),
-                ),
+                place=ships_from_place(t, shop.ships_from, shop.ships_from_city),
             ),
             freight=freight,
         )
@@ -319,24 +327,40 @@ class ProductScreen(KstuiScreen):
 
     @on(ChoiceRow.Changed, "#review-filter")
     def _review_filter_changed(self, event: ChoiceRow.Changed) -> None:
-        self._with_photos = event.index == 1
-        self._load_reviews(self._with_photos, 0)
+        self.action_reviews(with_photos=event.index == 1)
+
+    def action_reviews(self, with_photos: bool) -> None:
+        """Show all reviews, or only those with photos."""
+        self._with_photos = with_photos
+        self._review_generation += 1
+        self.query_one("#review-filter", ChoiceRow).selected = int(with_photos)
+        self._load_reviews(with_photos, 0, self._review_generation)
 
     @on(Button.Pressed, "#more-reviews")
     def _more_reviews(self) -> None:
-        self._load_reviews(self._with_photos, self._reviews_shown)
+        self._load_reviews(self._with_photos, self._reviews_shown, self._review_generation)
 
     @work(thread=True, exclusive=True, group="reviews")
-    def _load_reviews(self, with_photos: bool, offset: int) -> None:
-        with self.store.reading() as conn:
-            page = reviews(
-                conn, self.product_id, with_photos=with_photos, offset=offset,
-                limit=REVIEWS_PER_PAGE,
-            )  # fmt: skip
-            photos = _photos(conn, page)
-        self.app.call_from_thread(self.call_later, self._add_reviews, page, photos, offset == 0)
+    def _load_reviews(self, with_photos: bool, offset: int, generation: int) -> None:
+        try:
+            with self.store.reading() as conn:
+                page = reviews(
+                    conn, self.product_id, with_photos=with_photos, offset=offset,
+                    limit=REVIEWS_PER_PAGE,
+                )  # fmt: skip
+                photos = review_photos(conn, page)
+        except StoreError:
+            self.app.call_from_thread(self.notify, self.t("error.unexpected"), markup=False)
+            return
+        self.app.call_from_thread(
+            self.call_later, self._add_reviews, page, photos, offset == 0, generation
+        )
 
-    async def _add_reviews(self, page: ReviewPage, photos: dict[int, bytes], replace: bool) -> None:
+    async def _add_reviews(
+        self, page: ReviewPage, photos: dict[int, bytes], replace: bool, generation: int = 0
+    ) -> None:
+        if generation != self._review_generation:
+            return  # the filter changed while these were loading
         box = self.query_one("#reviews", Vertical)
         if replace:
             await box.remove_children()
@@ -352,7 +376,7 @@ class ProductScreen(KstuiScreen):
         spec = " / ".join(t.pick(v) for v in review.sku_values)
         head = Content.from_markup(
             "[b]$author[/b] [$warning]$stars[/][$text-muted]$blank$date $spec[/]",
-            author=review.author,
+            author=printable(review.author),
             stars="★" * review.rating + "☆" * (5 - review.rating),
             blank="  ",
             date=local_date(review.created_at),
@@ -360,7 +384,7 @@ class ProductScreen(KstuiScreen):
         )
         parts: list[Static | Horizontal] = [
             Static(head, classes="review-head"),
-            Static(Content(review.text), classes="review-text"),
+            Static(Content(printable(review.text, lines=True)), classes="review-text"),
         ]
         if review.photo_ids:
             parts.append(
@@ -389,16 +413,26 @@ class ProductScreen(KstuiScreen):
 
     def _needs_login(self, key: str) -> None:
         if key != "product.login_for_coupon" and (self.sku is None or self.sku.stock <= 0):
-            self.notify(self.t("product.choose_specs"), severity="warning")
+            self.notify(self.t("product.choose_specs"), severity="warning", markup=False)
             return
-        self.notify(self.t(key), title=self.t("product.login_needed"), severity="warning")
+        self.notify(
+            self.t(key), title=self.t("product.login_needed"), severity="warning", markup=False
+        )
+
+
+def ships_from_place(t: Translator, province_code: str, city: Localized) -> str:
+    """浙江杭州 / Hangzhou, Zhejiang; and 上海 once, not 上海上海."""
+    province, city_name = t.pick(province_name(province_code)), t.pick(city)
+    if city_name == province:
+        return province
+    return t("product.place", province=province, city=city_name)
 
 
 def coupon_label(t: Translator, coupon: CouponInfo) -> str:
     """满100减10 / 无门槛减5 / 满200打9.5折, from the coupon's numbers."""
-    if coupon.kind is CouponKind.PERCENT_OFF:
-        rate = f"{coupon.percent_off / 10:g}"
-        off = 100 - coupon.percent_off
+    if coupon.kind is CouponKind.DISCOUNT:
+        rate = f"{coupon.pay_percent / 10:g}"
+        off = 100 - coupon.pay_percent
         if coupon.threshold:
             return t(
                 "coupon.percent_over", threshold=_yuan(coupon.threshold), rate=rate,
@@ -411,15 +445,4 @@ def coupon_label(t: Translator, coupon: CouponInfo) -> str:
     return t("coupon.amount", amount=amount)
 
 
-def _yuan(fen: int) -> str:
-    """Yuan as coupons write them: 满1000减50 (no symbol, no thousands comma)."""
-    return format_fen_short(fen, symbol="").replace(",", "")
-
-
-def _photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
-    found: dict[int, bytes] = {}
-    for review in page.reviews:
-        for picture in review.photo_ids:
-            if picture not in found and (png := picture_png(conn, picture)) is not None:
-                found[picture] = png
-    return found
+_yuan = format_yuan_plain

@@ -33,6 +33,8 @@ from kstui.services.search_query import TermMatch, parse_query
 from kstui.store.search_index import Facet, price_bands, tag_text, tag_token
 
 MAX_PAGE = 200
+LOW_STOCK = 10
+"""Below this many units a product or SKU says "only N left"."""
 DRIVE_FROM_SET_BELOW = 3000
 """A keyword, brand or price set smaller than this drives the query (fetch all, then sort)."""
 SCAN_BUDGET_SECONDS = 0.012
@@ -91,6 +93,11 @@ class CatalogQuery:
     def has_filters(self) -> bool:
         """True when anything narrows the list besides the sort."""
         return self != CatalogQuery(sort=self.sort)
+
+    @property
+    def has_filters_besides_text(self) -> bool:
+        """True when a category, brand, price or stock filter narrows the list."""
+        return self.with_(text="").has_filters
 
     def cleared(self) -> CatalogQuery:
         """The same sort with every filter and the keyword removed."""
@@ -158,8 +165,8 @@ def validate_query(conn: sqlite3.Connection, query: CatalogQuery) -> list[TermMa
         raise InvalidPriceRange(low=low, high=high)
     if low is not None and high is not None and low > high:
         raise InvalidPriceRange(low=low, high=high)
-    if query.category_id is not None and _category_parent(conn, query.category_id) is False:
-        raise UnknownCategory(id=query.category_id)
+    if query.category_id is not None:
+        _is_top_category(conn, query.category_id)
     if query.brand_ids:
         ids = sorted(query.brand_ids)
         marks = ",".join("?" * len(ids))
@@ -187,6 +194,8 @@ def search_products(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidLimit(limit=limit, max=MAX_PAGE)
     terms = validate_query(conn, query)
+    if _nothing_to_find(query, terms):
+        return Page(cards=[], next_cursor=None)
     plan = _Plan.build(conn, query, terms)
     sql, params = plan.page_sql(after, limit + 1)
     if plan.fallback is None:
@@ -212,9 +221,16 @@ def count_products(conn: sqlite3.Connection, query: CatalogQuery, *, cap: int = 
     A result above `cap` means "more than cap" (shown as e.g. 1万+).
     """
     terms = validate_query(conn, query)
+    if _nothing_to_find(query, terms):
+        return 0
     plan = _Plan.build(conn, query, terms)
     sql, params = plan.count_sql(cap + 1)
     return int(conn.execute(sql, params).fetchone()[0])
+
+
+def _nothing_to_find(query: CatalogQuery, terms: list[TermMatch]) -> bool:
+    """A search text with no usable term (`!!`, `*`) matches nothing, not everything."""
+    return bool(query.text.strip()) and not terms
 
 
 def category_tree(conn: sqlite3.Connection) -> list[CategoryNode]:
@@ -239,14 +255,10 @@ def find_category(conn: sqlite3.Connection, slug_or_name: str) -> int:
     Raises:
         UnknownCategory: if there is none.
     """
-    wanted = slug_or_name.strip().lower()
-    row = conn.execute(
-        "SELECT id FROM category WHERE slug = ? OR name_zh = ? OR lower(name_en) = ?",
-        (wanted, slug_or_name.strip(), wanted),
-    ).fetchone()
-    if row is None:
+    found = _id_by_name(conn, "category", slug_or_name)
+    if found is None:
         raise UnknownCategory(id=slug_or_name)
-    return int(row[0])
+    return found
 
 
 def brand_options(conn: sqlite3.Connection) -> list[BrandOption]:
@@ -265,23 +277,33 @@ def find_brands(conn: sqlite3.Connection, names: Sequence[str]) -> frozenset[int
     """
     ids = set()
     for name in names:
-        wanted = name.strip().lower()
-        row = conn.execute(
-            "SELECT id FROM brand WHERE slug = ? OR name_zh = ? OR lower(name_en) = ?",
-            (wanted, name.strip(), wanted),
-        ).fetchone()
-        if row is None:
+        found = _id_by_name(conn, "brand", name)
+        if found is None:
             raise UnknownBrand(id=name)
-        ids.add(int(row[0]))
+        ids.add(found)
     return frozenset(ids)
 
 
-def _category_parent(conn: sqlite3.Connection, category_id: int) -> int | None | bool:
-    """The parent id of a category, None for a top category, False if it does not exist."""
+def _id_by_name(conn: sqlite3.Connection, table: str, name: str) -> int | None:
+    """The id of the category or brand with this slug, Chinese or English name (any case)."""
+    wanted = name.strip()
+    row = conn.execute(
+        f"SELECT id FROM {table} WHERE slug = ? OR name_zh = ? OR lower(name_en) = ?",
+        (wanted.lower(), wanted, wanted.lower()),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _is_top_category(conn: sqlite3.Connection, category_id: int) -> bool:
+    """True for a top category, False for a sub-category.
+
+    Raises:
+        UnknownCategory: if there is no such category.
+    """
     row = conn.execute("SELECT parent_id FROM category WHERE id = ?", (category_id,)).fetchone()
     if row is None:
-        return False
-    return None if row[0] is None else int(row[0])
+        raise UnknownCategory(id=category_id)
+    return row[0] is None
 
 
 _CARD_COLUMNS = (
@@ -330,7 +352,7 @@ class _Plan:
         index = f"ix_product_by_{key}"
         facets: list[tuple[Facet, list[int]]] = []
         if query.category_id is not None:
-            if _category_parent(conn, query.category_id) is None:
+            if _is_top_category(conn, query.category_id):
                 where.append("p.top_category_id = ?")
                 index = f"ix_product_top_category_by_{key}"
                 facets.append((Facet.TOP_CATEGORY, [query.category_id]))

@@ -25,12 +25,6 @@ class QueryTooLong(DomainError):
     key = "error.query_too_long"
 
 
-class InvalidPrice(DomainError):
-    """A price bound that is not an amount of yuan."""
-
-    key = "error.invalid_price"
-
-
 class InvalidPriceRange(DomainError):
     """A price range whose lower bound is above its upper bound."""
 

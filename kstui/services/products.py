@@ -56,7 +56,7 @@ class CouponInfo:
     kind: CouponKind
     threshold: int
     amount_off: int
-    percent_off: int
+    pay_percent: int
     ends_at: datetime
     left: int
 
@@ -259,7 +259,7 @@ def shop_coupons(conn: sqlite3.Connection, shop_id: int, *, clock: Clock) -> lis
     now = db_time(clock.now())
     rows = conn.execute(
         """
-        SELECT id, title_zh, title_en, kind, threshold, amount_off, percent_off, ends_at,
+        SELECT id, title_zh, title_en, kind, threshold, amount_off, pay_percent, ends_at,
                total - claimed
         FROM coupon_template
         WHERE shop_id = ? AND starts_at <= ? AND ends_at > ? AND claimed < total
@@ -321,6 +321,16 @@ def reviews(
         ],
         has_more=len(rows) > limit,
     )
+
+
+def review_photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
+    """The pictures of a page of reviews, by picture id."""
+    ids = sorted({p for review in page.reviews for p in review.photo_ids})
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT id, png FROM picture WHERE id IN ({marks})", ids)
+    return {pid: bytes(png) for pid, png in rows}
 
 
 def _specs(conn: sqlite3.Connection, product_id: int) -> list[Spec]:
@@ -400,11 +410,11 @@ def _rating(
         "SELECT rating, count(*) FROM review WHERE product_id = ? GROUP BY rating", (product_id,)
     ):
         stars[rating - 1] = n
-    positive = stars[3] + stars[4]
+    positive, counted = stars[3] + stars[4], sum(stars)
     return RatingSummary(
         count=count,
         average_tenths=(rating_sum * 10 + count // 2) // count if count else 0,
-        positive_percent=(positive * 100 + count // 2) // count if count else 0,
+        positive_percent=(positive * 100 + counted // 2) // counted if counted else 0,
         with_photos=photos,
         stars=(stars[0], stars[1], stars[2], stars[3], stars[4]),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from kstui.providers.clock import Clock
 from kstui.store.db import Store, is_seeded
+from kstui.store.errors import StoreError
 from kstui.store.migrate import ensure_schema
 
 
@@ -34,9 +36,12 @@ def open_store(path: Path, *, clock: Clock, seed_path: Path | None = None) -> St
         SeedError: if the store is empty and the seed file is unusable.
     """
     store = Store(path)
-    ensure_schema(store)
-    with store.reading() as conn:
-        seeded = is_seeded(conn)
+    try:
+        ensure_schema(store)
+        with store.reading() as conn:
+            seeded = is_seeded(conn)
+    except sqlite3.Error as exc:  # a foreign or damaged file
+        raise StoreError(f"{path}: {exc}") from exc
     if not seeded:  # only now: the seed schema (pydantic) and argon2 are slow to import
         from kstui.store.seed_loader import load_seed
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kstui.store.errors import StoreError
+from kstui.store.errors import ReadCancelled, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -77,13 +78,22 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """Lend a pooled connection for reads (its page cache stays warm between uses)."""
+        """Lend a pooled connection for reads (its page cache stays warm between uses).
+
+        Raises:
+            ReadCancelled: the read was stopped by `ReadGroup.cancel`.
+            StoreError: any other database failure inside the block.
+        """
         try:
             conn = self._readers.get_nowait()
         except queue.Empty:
             conn = self.connect()
         try:
             yield conn
+        except sqlite3.Error as exc:
+            if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+                raise ReadCancelled(str(exc)) from exc
+            raise StoreError(f"{self.path}: {exc}") from exc
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -138,6 +148,37 @@ class Store:
                 break
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+class ReadGroup:
+    """Reads that can be stopped together: the searches behind one search box.
+
+    Each keystroke starts a search; the one before it is no longer wanted, and its
+    query, possibly a long one, is interrupted instead of running to its end.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._running: set[sqlite3.Connection] = set()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Like `Store.reading`, and stopped by `cancel`."""
+        with self._store.reading() as conn:
+            with self._lock:
+                self._running.add(conn)
+            try:
+                yield conn
+            finally:
+                with self._lock:
+                    self._running.discard(conn)
+
+    def cancel(self) -> None:
+        """Stop every read of the group now running (they raise `ReadCancelled`)."""
+        with self._lock:
+            for conn in self._running:
+                conn.interrupt()
 
 
 @contextmanager

@@ -29,10 +29,14 @@ class PromotionKind(StrEnum):
 
 
 class CouponKind(StrEnum):
-    """`amount_off`: 满X减Y (a zero threshold is 无门槛); `percent_off`: a discount (打折)."""
+    """How a coupon takes money off.
+
+    `amount_off`: 满X减Y (a zero threshold is 无门槛); `discount`: 打折, the shopper pays
+    `pay_percent` percent (95 = 9.5折).
+    """
 
     AMOUNT_OFF = "amount_off"
-    PERCENT_OFF = "percent_off"
+    DISCOUNT = "discount"
 
 
 class CouponScope(StrEnum):

@@ -7,6 +7,10 @@ class StoreError(Exception):
     """The store file cannot be opened or used."""
 
 
+class ReadCancelled(StoreError):
+    """A read was stopped because a newer one replaced it."""
+
+
 class StoreTooNew(StoreError):
     """The store was written by a newer kstui than this one."""
 

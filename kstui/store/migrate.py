@@ -12,12 +12,31 @@ import sqlite3
 from pathlib import Path
 
 from kstui.store.db import Store
-from kstui.store.errors import StoreTooNew
+from kstui.store.errors import StoreError, StoreTooNew
 
 HEAD_REVISION = "0001"
 """The newest migration; a test checks it against the migration scripts."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+SEARCH_TABLES = ("search_tri", "search_gram")
+"""FTS5 tables made by the migrations by hand: SQLModel does not describe them."""
+
+
+def include_object(
+    obj: object,  # noqa: ARG001  (Alembic's signature)
+    name: str | None,
+    kind: str,
+    reflected: bool,  # noqa: ARG001
+    compare_to: object,  # noqa: ARG001
+) -> bool:
+    """Alembic's filter: leave the search tables (and their shadow tables) alone.
+
+    Without it `alembic revision --autogenerate` would propose dropping the search
+    index, since the models do not mention it.
+    """
+    return not (kind == "table" and name is not None and name.startswith(SEARCH_TABLES))
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:
@@ -49,7 +68,12 @@ def ensure_schema(store: Store) -> bool:
         return False
     if revision is not None and revision not in known_revisions():
         raise StoreTooNew(f"{store.path}: schema revision {revision} is newer than this kstui")
-    upgrade(store)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        upgrade(store)
+    except SQLAlchemyError as exc:  # e.g. a file with tables of another program
+        raise StoreError(f"{store.path}: {getattr(exc, 'orig', None) or exc}") from exc
     return True
 
 

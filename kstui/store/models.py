@@ -226,7 +226,7 @@ class CouponTemplate(SQLModel, table=True):
     title_en: str = Field(max_length=64)
     threshold: int = 0
     amount_off: int = 0
-    percent_off: int = 0
+    pay_percent: int = 0
     starts_at: datetime
     ends_at: datetime
     total: int

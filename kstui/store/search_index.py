@@ -191,6 +191,10 @@ def build_doc(
     for han in _HAN.findall(text):
         tokens.update(han)
         tokens.update(_pairs(han))
+    for chunk in text.split(" "):  # mixed pairs: T恤, A字, U盘, 2人
+        tokens.update(
+            pair for pair in _pairs(chunk) if pair.isalnum() and is_han(pair[0]) != is_han(pair[1])
+        )
     for word in _LATIN_WORD.findall(f"{text} {en}"):
         tokens.add(word[:1])
         tokens.add(word[:2])

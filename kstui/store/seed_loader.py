@@ -105,13 +105,6 @@ def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) ->
     return SeedReport(loaded=True, products=len(seed.products), accounts=len(seed.accounts))
 
 
-def reset_store(store: Store) -> None:
-    """Empty every shop table (the schema stays)."""
-    with store.writing() as conn:
-        for table in DATA_TABLES:
-            conn.execute(f"DELETE FROM {table}")
-
-
 def _read_pictures(seed: Seed, root: Path) -> dict[str, bytes]:
     paths = {p.picture for p in seed.products}
     paths.update(photo for p in seed.products for r in p.reviews for photo in r.photos)
@@ -226,7 +219,7 @@ class _Loader:
             shop_id=shop_id, kind=coupon.kind.value,
             title_zh=coupon.title.zh, title_en=coupon.title.en,
             threshold=coupon.threshold, amount_off=coupon.amount_off,
-            percent_off=coupon.percent_off, starts_at=db_time(self.now),
+            pay_percent=coupon.pay_percent, starts_at=db_time(self.now),
             ends_at=self._days(coupon.valid_days), total=coupon.total, claimed=0,
             new_user=coupon.new_user,
         )  # fmt: skip

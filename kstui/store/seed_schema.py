@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kstui.store.enums import CouponKind, PromotionKind, ReturnPolicy, Role
+from kstui.text import has_control
 
 __all__ = ["CouponKind", "PromotionKind", "ReturnPolicy", "Role", "Seed"]
 
@@ -25,11 +26,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(_Strict):
-    """A text in both languages of the shop."""
+def _no_control(text: str) -> str:
+    if has_control(text, lines=True):
+        raise ValueError("control characters are not allowed")
+    return text
 
-    zh: Annotated[str, Field(min_length=1, max_length=2000)]
-    en: Annotated[str, Field(min_length=1, max_length=2000)]
+
+Clean = Annotated[str, AfterValidator(_no_control)]
+
+
+class Text(_Strict):
+    """A text in both languages of the shop (newlines allowed, other controls not)."""
+
+    zh: Annotated[Clean, Field(min_length=1, max_length=2000)]
+    en: Annotated[Clean, Field(min_length=1, max_length=2000)]
 
 
 class SeedCategory(_Strict):
@@ -58,7 +68,7 @@ class SeedCoupon(_Strict):
     kind: CouponKind
     threshold: Fen = 0
     amount_off: Fen = 0
-    percent_off: Annotated[int, Field(ge=0, le=99)] = 0
+    pay_percent: Annotated[int, Field(ge=0, le=99)] = 0
     valid_days: Annotated[int, Field(ge=1, le=366)]
     total: Annotated[int, Field(ge=1)]
     new_user: bool = False
@@ -66,12 +76,12 @@ class SeedCoupon(_Strict):
     @model_validator(mode="after")
     def _one_discount(self) -> SeedCoupon:
         if self.kind is CouponKind.AMOUNT_OFF:
-            if self.amount_off <= 0 or self.percent_off:
-                raise ValueError("amount_off coupon needs amount_off > 0 and no percent_off")
+            if self.amount_off <= 0 or self.pay_percent:
+                raise ValueError("amount_off coupon needs amount_off > 0 and no pay_percent")
             if self.threshold and self.amount_off >= self.threshold:
                 raise ValueError("amount_off must be below the threshold")
-        elif not (50 <= self.percent_off <= 99) or self.amount_off:
-            raise ValueError("percent_off coupon needs 50 <= percent_off <= 99")
+        elif not (50 <= self.pay_percent <= 99) or self.amount_off:
+            raise ValueError("pay_percent coupon needs 50 <= pay_percent <= 99")
         return self
 
 
@@ -110,9 +120,9 @@ class SeedPromotion(_Strict):
 
 
 class SeedReview(_Strict):
-    author: Annotated[str, Field(min_length=1, max_length=40)]
+    author: Annotated[Clean, Field(min_length=1, max_length=40)]
     rating: Annotated[int, Field(ge=1, le=5)]
-    text: Annotated[str, Field(min_length=1, max_length=1000)]
+    text: Annotated[Clean, Field(min_length=1, max_length=1000)]
     sku: list[int] | None = None
     photos: list[str] = []
     days_ago: Annotated[int, Field(ge=0, le=3650)]

@@ -23,6 +23,7 @@ from kstui.store.search_index import (
     Facets,
     build_doc,
     index_products,
+    is_han,
     optimize,
     pinyin_runs,
 )
@@ -201,15 +202,11 @@ def _name_runs(parts: Sequence[str]) -> list[tuple[str, ...]]:
     previous_ends_han = False
     for part in parts:
         part_runs = list(_runs(part))
-        if part_runs and previous_ends_han and _is_han(part[0]):
+        if part_runs and previous_ends_han and is_han(part[0]):
             runs[-1] = runs[-1] + part_runs.pop(0)
         runs.extend(part_runs)
-        previous_ends_han = bool(part) and _is_han(part[-1])
+        previous_ends_han = bool(part) and is_han(part[-1])
     return runs
-
-
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
 
 
 def _write_batch(

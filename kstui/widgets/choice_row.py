@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kstui.widgets.translation import translate_own_bindings
+
 
 class ChoiceState(Enum):
     """How a choice can be picked."""
@@ -74,8 +76,8 @@ class ChoiceRow(Widget, can_focus=True):
         "choice-row--closed",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous", show=False),
-        Binding("right", "move(1)", "Next", show=False),
+        Binding("left", "move(-1)", "key.previous", show=False),
+        Binding("right", "move(1)", "key.next", show=False),
     ]
 
     selected: reactive[int | None] = reactive(None)
@@ -105,6 +107,9 @@ class ChoiceRow(Widget, can_focus=True):
         self._choices = list(choices)
         self.set_reactive(ChoiceRow.selected, selected)
         self._spans: list[tuple[int, int]] = []
+
+    def on_mount(self) -> None:
+        translate_own_bindings(self)
 
     @property
     def choices(self) -> list[Choice]:

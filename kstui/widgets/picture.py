@@ -29,18 +29,16 @@ class Picture(Widget):
         self._png = png
         self._rendered: tuple[tuple[int, int], RenderableType] | None = None
 
-    def set_png(self, png: bytes | None) -> None:
-        """Show another picture."""
-        self._png = png
-        self._rendered = None
-        self.refresh()
-
     def render(self) -> RenderableType:
         size = (self.size.width, self.size.height)
         if self._png is None or 0 in size:
             return ""
         if self._rendered is None or self._rendered[0] != size:
-            self._rendered = (size, _pixels(self._png, *size))
+            try:
+                pixels = _pixels(self._png, *size)
+            except (OSError, ValueError):  # not a picture Pillow can read: show none
+                pixels = ""
+            self._rendered = (size, pixels)
         return self._rendered[1]
 
 

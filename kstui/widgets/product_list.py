@@ -20,12 +20,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kstui.money import format_fen
-from kstui.services.catalog import ProductCard
-from kstui.widgets.translation import translate_bindings, translator_of
+from kstui.services.catalog import LOW_STOCK, ProductCard
+from kstui.widgets.translation import translate_own_bindings, translator_of
 
 ROW_HEIGHT = 2
 PRICE_WIDTH = 14
-LOW_STOCK = 10
 MORE_WHEN_WITHIN = 20
 """Ask for the next page when the cursor is this many rows from the end of what is loaded."""
 
@@ -67,12 +66,12 @@ class ProductList(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "key.open", id="open", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up,k", "move(-1)", "key.up", show=False),
+        Binding("down,j", "move(1)", "key.down", show=False),
+        Binding("pageup", "page(-1)", "key.page_up", show=False),
+        Binding("pagedown,space", "page(1)", "key.page_down", show=False),
+        Binding("home", "jump(0)", "key.first", show=False),
+        Binding("end", "jump(-1)", "key.last", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False)
@@ -97,8 +96,7 @@ class ProductList(ScrollView, can_focus=True):
         self._style_cache: dict[str, Style] | None = None
 
     def on_mount(self) -> None:
-        self._bindings = translate_bindings(self._bindings, translator_of(self))
-        self.refresh_bindings()
+        translate_own_bindings(self)
 
     @property
     def cards(self) -> Sequence[ProductCard]:
@@ -125,6 +123,13 @@ class ProductList(ScrollView, can_focus=True):
         """Append the next page."""
         self._cards.extend(cards)
         self._exhausted = exhausted
+        self._asked_more = False
+        self._resize()
+        self.refresh()
+
+    def more_failed(self) -> None:
+        """The next page could not be loaded: stop promising more."""
+        self._exhausted = True
         self._asked_more = False
         self._resize()
         self.refresh()
@@ -229,8 +234,9 @@ class ProductList(ScrollView, can_focus=True):
                 stock = (t("stock.low", count=card.stock), style["low-stock"])
             else:
                 stock = (t("stock.in_stock"), style["in-stock"])
-            meta = f" {t.pick(card.shop)} · {t('catalog.sold', count=t.count(card.sales))} · "
-            left = [(meta, style["meta"]), stock]
+            # Stock first: when the line is too narrow, the shop name is what gets cut.
+            meta = f" · {t('catalog.sold', count=t.count(card.sales))} · {t.pick(card.shop)}"
+            left = [(" ", style["meta"]), stock, (meta, style["meta"])]
             original = card.original_price
             shown = original is not None and original > card.price
             right = (format_fen(original) if shown and original else "", style["original"])

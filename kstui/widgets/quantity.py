@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kstui.widgets.translation import translate_own_bindings
+
 
 class QuantityPicker(Widget, can_focus=True):
     """Shows `－ 3 ＋`; the value stays between 1 and `maximum` (0 when nothing can be bought)."""
@@ -28,8 +30,8 @@ class QuantityPicker(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,minus", "change(-1)", "−", show=False),
-        Binding("right,plus,equals_sign", "change(1)", "+", show=False),
+        Binding("left,minus", "change(-1)", "key.less", show=False),
+        Binding("right,plus,equals_sign", "change(1)", "key.more", show=False),
     ]
 
     value: reactive[int] = reactive(1)
@@ -41,6 +43,9 @@ class QuantityPicker(Widget, can_focus=True):
         def __init__(self, value: int) -> None:
             super().__init__()
             self.value = value
+
+    def on_mount(self) -> None:
+        translate_own_bindings(self)
 
     def validate_value(self, value: int) -> int:
         return max(min(1, self.maximum), min(value, self.maximum))

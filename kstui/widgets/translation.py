@@ -21,6 +21,12 @@ def translator_of(node: DOMNode) -> Translator:
     return found if isinstance(found, Translator) else _FALLBACK
 
 
+def translate_own_bindings(node: DOMNode) -> None:
+    """Turn the message keys in `node`'s BINDINGS into text (call once it is mounted)."""
+    node._bindings = translate_bindings(node._bindings, translator_of(node))
+    node.refresh_bindings()
+
+
 def translate_bindings(bindings: BindingsMap, t: Translator) -> BindingsMap:
     """A copy of `bindings` whose descriptions and tooltips, message keys, are turned to text."""
     return BindingsMap.from_keys(

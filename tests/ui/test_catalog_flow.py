@@ -143,7 +143,7 @@ async def test_filter_panel_price_and_brands(make_app: MakeApp) -> None:
         await pilot.click("#apply")
         await results_for(pilot)
         assert set(names(app)) == {"法式碎花雪纺连衣裙女夏季中长款", "百褶半身裙女高腰A字裙"}
-        assert "品牌 1 个" in str(screen.query_one("#summary", Static).render())
+        assert "已选 1 个品牌" in str(screen.query_one("#summary", Static).render())
 
 
 async def test_bad_price_is_explained_in_the_panel(make_app: MakeApp) -> None:
@@ -318,3 +318,102 @@ async def test_an_unexpected_error_is_one_line_and_a_log(make_app: MakeApp) -> N
     assert "意外错误" in printed[0]
     assert "Traceback" not in printed[0]
     assert "boom" in app.crash_log.read_text(encoding="utf-8")
+
+
+async def test_nothing_but_quit_works_while_the_terminal_is_too_small(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert len(app.screen_stack) == 2
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_places_replace_each_other(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        await pilot.press("c", "o", "w")
+        assert isinstance(app.screen, ComingSoonScreen)
+        assert app.screen.place == "wallet"
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_a_database_failure_is_a_message_not_a_crash(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kstui.screens.catalog as catalog_screen
+    from kstui.store.errors import StoreError
+
+    def broken(*_: object, **__: object) -> object:
+        raise StoreError("disk I/O error")
+
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        monkeypatch.setattr(catalog_screen, "search_products", broken)
+        await pilot.press("slash", "x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert any("出了点问题" in n.message for n in app._notifications)
+
+
+async def test_empty_hints_match_what_was_asked(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await pilot.press("slash", *"zzzz")
+        await results_for(pilot, "zzzz")
+        text = str(app.screen.query_one("#empty", Static).render())
+        assert "拼音" in text  # the keyword hint
+        assert "筛选" not in text  # no filter is set
+        app.screen.query_one("#in-stock", Checkbox).value = True
+        await results_for(pilot)
+        text = str(app.screen.query_one("#empty", Static).render())
+        assert "拼音" in text
+        assert "筛选" in text
+
+
+async def test_control_characters_in_a_name_never_reach_the_terminal(
+    make_app: MakeApp, store: object
+) -> None:
+    with store.writing() as conn:  # type: ignore[attr-defined]
+        conn.execute("UPDATE product SET name_zh = ? WHERE id = 7", ("坏\n名字\x1b[31m红",))
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        lines = shown_lines(app)
+        assert any("坏 名字[31m红" in line for line in lines)
+        assert not any("\x1b" in line or "\n" in line for line in lines)
+        products = app.screen.query_one(ProductList)
+        assert all(
+            products.render_line(y).cell_length == products.scrollable_content_region.width
+            for y in range(products.size.height)
+        )
+
+
+async def test_filter_buttons_fit_80x24_with_many_brands(make_app: MakeApp, store: object) -> None:
+    with store.writing() as conn:  # type: ignore[attr-defined]
+        conn.executemany(
+            "INSERT INTO brand (slug, name_zh, name_en) VALUES (?, ?, ?)",
+            [(f"extra-{i}", f"品牌{i}", f"Brand {i}") for i in range(30)],
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await results_for(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        screen = app.screen
+        for button in ("#apply", "#cancel", "#reset"):
+            region = screen.query_one(button).region
+            assert region.height == 1
+            assert 0 <= region.y < 23, f"{button} hidden at y={region.y}"
+        await pilot.click("#apply")
+        assert isinstance(app.screen, CatalogScreen)

@@ -144,3 +144,45 @@ async def test_unknown_product_is_explained(make_app: MakeApp) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "商品不存在或已下架" in str(app.screen.query_one("#loading", Static).render())
+
+
+async def test_palette_offers_the_product_page_actions(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        page = await open_product(app, pilot, DRESS)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"有图")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert page.query_one("#review-filter", ChoiceRow).selected == 1
+        assert len(page.query(".review")) == 2
+
+
+async def test_reviews_of_a_replaced_filter_are_dropped(make_app: MakeApp) -> None:
+    from kstui.services.products import ReviewPage
+
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        page = await open_product(app, pilot, DRESS)
+        stale = page._review_generation
+        page.action_reviews(with_photos=True)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = len(page.query(".review"))
+        await page._add_reviews(ReviewPage([], False), {}, False, stale)  # a late, old load
+        assert len(page.query(".review")) == shown
+
+
+async def test_a_broken_picture_shows_nothing_instead_of_crashing(make_app: MakeApp) -> None:
+    from kstui.widgets.picture import Picture
+
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_product(app, pilot, DRESS)
+        broken = Picture(b"\x89PNG\r\n\x1a\nnot really")
+        await app.screen.mount(broken)
+        await pilot.pause()
+        assert app.is_running
+        assert broken.render() == ""

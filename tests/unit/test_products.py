@@ -108,7 +108,7 @@ def test_dress_detail(conn: sqlite3.Connection, clock: FrozenClock) -> None:
     ]
     [coupon] = d.coupons
     assert coupon.title == Localized("满100减10", "¥10 off ¥100")
-    assert (coupon.kind, coupon.threshold, coupon.amount_off, coupon.percent_off) == (
+    assert (coupon.kind, coupon.threshold, coupon.amount_off, coupon.pay_percent) == (
         CouponKind.AMOUNT_OFF,
         10000,
         1000,
@@ -149,8 +149,8 @@ def test_all_sold_out_headphones(conn: sqlite3.Connection, clock: FrozenClock) -
     assert d.max_quantity(sku) == 0
     # the shop's coupon: 95% off over ¥200, 15 days
     [coupon] = d.coupons
-    assert (coupon.kind, coupon.percent_off, coupon.threshold, coupon.left) == (
-        CouponKind.PERCENT_OFF,
+    assert (coupon.kind, coupon.pay_percent, coupon.threshold, coupon.left) == (
+        CouponKind.DISCOUNT,
         95,
         20000,
         100,

@@ -175,3 +175,30 @@ def test_an_interrupt_from_outside_is_not_taken_for_the_budget(store: Store) -> 
         with pytest.raises(sqlite3.OperationalError):
             _fetch_within(conn, SLOW_QUERY, [], 60.0)
         timer.cancel()
+
+
+@pytest.mark.parametrize(("text", "found"), [("T恤", {8}), ("A字", {2}), ("a字", {2}), ("5G", {5})])
+def test_two_characters_mixing_latin_and_chinese(store: Store, text: str, found: set[int]) -> None:
+    with store.reading() as conn:
+        assert {c.id for c in search_products(conn, CatalogQuery(text=text)).cards} == found
+
+
+@pytest.mark.parametrize("text", ["!!", "*", "“”", "、"])
+def test_a_search_of_only_punctuation_finds_nothing(store: Store, text: str) -> None:
+    from kstui.services.catalog import count_products
+
+    with store.reading() as conn:
+        assert search_products(conn, CatalogQuery(text=text)).cards == []
+        assert count_products(conn, CatalogQuery(text=text)) == 0
+        assert len(search_products(conn, CatalogQuery(text="  ")).cards) == 12  # blank: all
+
+
+def test_ships_from_names_a_municipality_once() -> None:
+    from kstui.i18n import Localized, Translator
+    from kstui.screens.product import ships_from_place
+
+    zh, en = Translator("zh"), Translator("en")
+    assert ships_from_place(zh, "31", Localized("上海", "Shanghai")) == "上海"
+    assert ships_from_place(en, "31", Localized("上海", "Shanghai")) == "Shanghai"
+    assert ships_from_place(zh, "33", Localized("杭州", "Hangzhou")) == "浙江杭州"
+    assert ships_from_place(en, "33", Localized("杭州", "Hangzhou")) == "Hangzhou, Zhejiang"

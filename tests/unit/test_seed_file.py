@@ -156,11 +156,11 @@ def test_coupons(seed: Seed) -> None:
     shop_coupons = [c for s in seed.shops for c in s.coupons]
     assert sum(bool(s.coupons) for s in seed.shops) >= len(seed.shops) * 2 // 3
     assert any(c.kind == "amount_off" and c.threshold > 0 for c in shop_coupons)
-    assert sum(c.kind == "percent_off" for c in shop_coupons) >= 2
+    assert sum(c.kind == "discount" for c in shop_coupons) >= 2
     platform = seed.platform_coupons
     assert any(c.new_user and c.kind == "amount_off" and c.threshold == 0 for c in platform)
     assert sum(c.new_user for c in platform) >= 2
-    assert any(c.kind == "percent_off" for c in platform)
+    assert any(c.kind == "discount" for c in platform)
 
 
 def test_products_without_specs_have_one_plain_sku(seed: Seed) -> None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import kstui.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from kstui.store.migrate import include_object
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,6 +14,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

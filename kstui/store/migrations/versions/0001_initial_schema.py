@@ -84,7 +84,7 @@ def upgrade() -> None:
     sa.Column('title_en', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('threshold', sa.Integer(), nullable=False),
     sa.Column('amount_off', sa.Integer(), nullable=False),
-    sa.Column('percent_off', sa.Integer(), nullable=False),
+    sa.Column('pay_percent', sa.Integer(), nullable=False),
     sa.Column('starts_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('ends_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),

@@ -1,0 +1,23 @@
+"""Text from the data (names, reviews) made safe to put on a terminal."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064]")
+"""C0/C1 controls (escape sequences start with one), zero-width and direction marks."""
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` without control characters; newlines kept only if `lines`.
+
+    A name like `好物\\x1b[31m红` would otherwise recolour the terminal, and a newline
+    in a one-line name would break the list's layout.
+    """
+    cleaned = _CONTROL.sub("", text)
+    return cleaned if lines else cleaned.replace("\n", " ")
+
+
+def has_control(text: str, *, lines: bool = False) -> bool:
+    """True if `printable` would change `text`."""
+    return printable(text, lines=lines) != text
