@@ -54,23 +54,9 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             yield Static(t("filters.title"), id="filters-title", markup=False)
             yield Label(t("filters.price"), markup=False)
             with Horizontal(id="price-row"):
-                yield Input(
-                    _yuan(self.current.min_price),
-                    placeholder=t("filters.min"),
-                    restrict=r"[0-9０-９.,．，¥￥]*",
-                    max_length=12,
-                    id="min-price",
-                    compact=True,
-                )
+                yield _price_input(self.current.min_price, t("filters.min"), "min-price")
                 yield Static("—", id="dash")
-                yield Input(
-                    _yuan(self.current.max_price),
-                    placeholder=t("filters.max"),
-                    restrict=r"[0-9０-９.,．，¥￥]*",
-                    max_length=12,
-                    id="max-price",
-                    compact=True,
-                )
+                yield _price_input(self.current.max_price, t("filters.max"), "max-price")
             yield Static("", id="price-error", markup=False)
             yield Label(t("filters.brands"), markup=False)
             yield SelectionList[int](
@@ -137,8 +123,16 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             raise
 
 
-def _yuan(fen: int | None) -> str:
-    return "" if fen is None else format_yuan_plain(fen)
+def _price_input(fen: int | None, placeholder: str, input_id: str) -> Input:
+    """A price bound in yuan; half- or full-width digits, as `parse_yuan` reads them."""
+    return Input(
+        "" if fen is None else format_yuan_plain(fen),
+        placeholder=placeholder,
+        restrict=r"[0-9０-９.,．，¥￥]*",
+        max_length=12,
+        id=input_id,
+        compact=True,
+    )
 
 
 def brand_label(t: Translator, brand: BrandOption) -> str:
