@@ -88,6 +88,8 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
     )
     products = typer.Typer(help=t("cli.products.help"), no_args_is_help=True)
     app.add_typer(products, name="products")
+    sms = typer.Typer(help=t("cli.sms.help"), no_args_is_help=True)
+    app.add_typer(sms, name="sms")
 
     @app.callback(invoke_without_command=True)
     def shop(
@@ -170,6 +172,37 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             _out(json.dumps(_detail_json(detail, first.reviews), ensure_ascii=False))
             return
         _print_detail(c.t, detail, first.reviews)
+
+    @sms.command("outbox", help=t("cli.sms.outbox.help"))
+    def sms_outbox(
+        ctx: typer.Context,
+        phone: Annotated[str | None, typer.Option("--phone", help=t("cli.sms.phone"))] = None,
+        limit: Annotated[
+            int, typer.Option("--limit", min=1, max=500, help=t("cli.sms.limit"))
+        ] = 20,
+        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+    ) -> None:
+        from kstui.providers.sms import outbox
+        from kstui.services.identity import normalize_phone
+        from kstui.text import printable
+        from kstui.timefmt import local_minute
+
+        c: _Context = ctx.obj
+        number = normalize_phone(phone) if phone else None
+        store = c.open_store()
+        with store.reading() as conn:
+            messages = outbox(conn, phone=number, limit=limit)
+        if as_json:
+            rows = [
+                {"id": m.id, "phone": m.phone, "text": m.text, "sent_at": m.sent_at.isoformat()}
+                for m in messages
+            ]
+            _out(json.dumps(rows, ensure_ascii=False))
+            return
+        if not messages:
+            _out(c.t("cli.sms.empty"))
+        for m in messages:
+            _out(f"{local_minute(m.sent_at)}  {m.phone}  {printable(m.text)}")
 
     @app.command("seed", help=t("cli.seed.help"))
     def seed(
@@ -432,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         else:
             _run_cli(args, lang)
     except DomainError as error:
-        _err(t("cli.error", message=t(error.key, **error.params)))
+        _err(t("cli.error", message=t(error.message_key, **error.params)))
         sys.exit(1)
     except CliError as error:
         _err(t("cli.error", message=str(error)))

@@ -201,7 +201,7 @@ class CatalogScreen(KstuiScreen):
         if generation != self._generation:
             return
         if isinstance(error, DomainError):
-            message = self.t(error.key, **error.params)
+            message = self.t(error.message_key, **error.params)
         else:
             message = self.t("error.unexpected")
         self.notify(message, severity="error", markup=False)

@@ -106,7 +106,7 @@ class ProductScreen(KstuiScreen):
 
     def _failed(self, error: DomainError | StoreError) -> None:
         if isinstance(error, DomainError):
-            message = self.t(error.key, **error.params)
+            message = self.t(error.message_key, **error.params)
         else:
             message = self.t("error.unexpected")
         self.query_one("#loading", Static).update(Content(message))

@@ -237,6 +237,8 @@ class CouponTemplate(SQLModel, table=True):
 class Account(SQLModel, table=True):
     """A person who can log in: a shopper or a shop's merchant."""
 
+    __table_args__ = (UniqueConstraint("id_number", name="uq_account_id_number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=11, unique=True)
     nickname: str = Field(max_length=30)
@@ -247,3 +249,81 @@ class Account(SQLModel, table=True):
     id_number: str | None = Field(default=None, max_length=18)
     birth_date: date | None = None
     created_at: datetime
+    second_factor: bool = False
+    """Ask for an SMS code after the password at login."""
+    payment_password_hash: str | None = Field(default=None, max_length=200)
+    payment_failures: int = 0
+    payment_locked_until: datetime | None = None
+
+
+class SmsMessage(SQLModel, table=True):
+    """The simulated phones' inbox: every text the shop sends (`kstui sms outbox`)."""
+
+    __tablename__ = "sms_message"
+    __table_args__ = (Index("ix_sms_message_phone_sent", "phone", "sent_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=11)
+    text: str = Field(max_length=200)
+    sent_at: datetime
+
+
+class SmsCode(SQLModel, table=True):
+    """A verification code: stored hashed, single use, short-lived."""
+
+    __tablename__ = "sms_code"
+    __table_args__ = (Index("ix_sms_code_phone_sent", "phone", "sent_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=11)
+    purpose: str = Field(max_length=24)
+    code_hash: str = Field(max_length=200)
+    sent_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class LoginSession(SQLModel, table=True):
+    """A device logged in to an account; the token itself is only known to the device."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    device: str = Field(max_length=60)
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+    pending: bool = False
+    """A password login waiting for its SMS code (second verification): not usable yet."""
+
+
+class LinkedIdentity(SQLModel, table=True):
+    """A third-party account (微信, QQ, an SSH key) that logs in to a kstui account."""
+
+    __tablename__ = "linked_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    provider: str = Field(max_length=16)
+    subject: str = Field(max_length=128)
+    nickname: str = Field(max_length=60)
+    linked_at: datetime
+
+
+class AccountEvent(SQLModel, table=True):
+    """Something that happened to an account's security (login, password change…)."""
+
+    __tablename__ = "account_event"
+    __table_args__ = (Index("ix_account_event_account_at", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    kind: str = Field(max_length=32)
+    at: datetime
+    detail: str = Field(default="", max_length=200)

@@ -1,0 +1,57 @@
+"""The simulated SMS gateway: messages land in the store's outbox (`kstui sms outbox`).
+
+A real gateway would hand the text to a carrier; here every phone is simulated and
+its inbox is the `sms_message` table, read by the CLI and shown as a notification in
+the app in demo mode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from kstui.store.db import db_time, from_db_time
+
+SIGNATURE = "【快手小店】"
+
+
+class SmsGateway(Protocol):
+    """Something that sends a text message to a phone."""
+
+    def send(self, conn: sqlite3.Connection, phone: str, text: str, *, at: datetime) -> None:
+        """Send `text` to `phone` (inside the caller's transaction)."""
+        ...
+
+
+class OutboxSms:
+    """Writes each message to the outbox table."""
+
+    def send(self, conn: sqlite3.Connection, phone: str, text: str, *, at: datetime) -> None:
+        conn.execute(
+            "INSERT INTO sms_message (phone, text, sent_at) VALUES (?, ?, ?)",
+            (phone, text, db_time(at)),
+        )
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    """A message in the outbox."""
+
+    id: int
+    phone: str
+    text: str
+    sent_at: datetime
+
+
+def outbox(
+    conn: sqlite3.Connection, *, phone: str | None = None, limit: int = 50
+) -> list[SmsMessage]:
+    """The newest messages, newest first, for one phone or all."""
+    where, params = ("WHERE phone = ?", [phone]) if phone else ("", [])
+    rows = conn.execute(
+        f"SELECT id, phone, text, sent_at FROM sms_message {where} ORDER BY id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [SmsMessage(mid, p, text, from_db_time(at)) for mid, p, text, at in rows]
