@@ -6,21 +6,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
 from textual.events import Resize
-from textual.screen import Screen
+from textual.reactive import var
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from kstui.client_state import ClientState
 from kstui.commands import ShopCommands
 from kstui.i18n import Translator
 from kstui.providers.clock import Clock
+from kstui.providers.sms import OutboxSms, SmsGateway, outbox
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
+from kstui.services.accounts import AccountInfo, LoggedIn, account_for_token, logout
+from kstui.services.identity import mask_phone
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
 from kstui.store.db import Store
+from kstui.store.errors import StoreError
+from kstui.text import printable
 from kstui.widgets.translation import translate_bindings
 
 KSTUI_THEME = Theme(
@@ -71,11 +79,17 @@ class KstuiApp(App[None]):
     DEFAULT_MODE = "shop"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ShopCommands}
 
+    account: var[AccountInfo | None] = var(None)
+    """The logged-in account, None for a guest."""
+
     def __init__(self, *, settings: Settings, store: Store, clock: Clock) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
         self.clock = clock
+        self.sms: SmsGateway = OutboxSms()
+        self.client_path = ClientState.path_for(settings.db_path)
+        self.client = ClientState.load(self.client_path, device_id=settings.device_id)
         self.translator = Translator(settings.lang)
         self._bindings = translate_bindings(self._bindings, self.translator)
         if not settings.animations:
@@ -86,6 +100,98 @@ class KstuiApp(App[None]):
     def on_mount(self) -> None:
         self.title = self.translator("app.title")
         self._check_size(self.size.width, self.size.height)
+        if self.client.token:
+            self._restore_login(self.client.token)
+
+    # -- the logged-in account -------------------------------------------------------------
+
+    @work(thread=True, group="login")
+    def _restore_login(self, token: str) -> None:
+        """Log in again with the token this device kept, if it is still good."""
+        try:
+            account = account_for_token(self.store, token, clock=self.clock)
+        except StoreError:
+            return
+        self.call_from_thread(self._restored, token, account)
+
+    def _restored(self, token: str, account: AccountInfo | None) -> None:
+        if account is None:
+            self._forget_token()
+        elif self.client.token == token:
+            self.account = account
+
+    def logged_in(self, login: LoggedIn) -> None:
+        """Keep the new session on this device and greet the shopper."""
+        self.client = self.client.with_token(login.token)
+        self._save_client()
+        self.account = login.account
+        self.notify(self.translator("login.welcome", nickname=login.account.nickname), markup=False)
+
+    def account_changed(self, account: AccountInfo) -> None:
+        """The account's details changed (real name, second verification…)."""
+        self.account = account
+
+    def logged_out(self) -> None:
+        """Forget the session on this device (after the store ended it)."""
+        self._forget_token()
+        self.account = None
+
+    def action_login(self) -> None:
+        """登录 (from the command palette); nothing to do when logged in already."""
+        self.require_login(lambda: None)
+
+    @work(thread=True, group="login")
+    def action_logout(self) -> None:
+        """退出登录: end this device's session in the store, then forget it here."""
+        token = self.client.token
+        if token is None:
+            return
+        try:
+            logout(self.store, token, clock=self.clock)
+        except StoreError:
+            text = self.translator("error.unexpected")
+            self.call_from_thread(self.notify, text, markup=False, severity="error")
+            return
+        self.call_from_thread(self.logged_out)
+        self.call_from_thread(self.notify, self.translator("account.logged_out"), markup=False)
+
+    def _forget_token(self) -> None:
+        self.client = self.client.with_token(None)
+        self._save_client()
+
+    def _save_client(self) -> None:
+        try:
+            self.client.save(self.client_path)
+        except OSError:
+            self.notify(self.translator("login.not_remembered"), severity="warning", markup=False)
+
+    def require_login(self, then: Callable[[], object], *, reason: str | None = None) -> None:
+        """Do `then` now if logged in; otherwise log in first, and do it afterwards."""
+        if self.account is not None:
+            then()
+            return
+        from kstui.screens.login import LoginScreen
+
+        def after(logged_in: bool | None) -> None:
+            if logged_in:
+                then()
+
+        self.push_screen(LoginScreen(reason), after)
+
+    def show_sms(self, phone: str) -> None:
+        """Show the newest text to `phone` as a notification: the simulated phone."""
+        if self.settings.demo_sms:
+            self._show_sms(phone)
+
+    @work(thread=True, group="sms")
+    def _show_sms(self, phone: str) -> None:
+        with self.store.reading() as conn:
+            messages = outbox(conn, phone=phone, limit=1)
+        if messages:
+            title = self.translator("sms.title", phone=mask_phone(phone))
+            self.call_from_thread(
+                self.notify, printable(messages[0].text), title=title, timeout=20, markup=False
+            )
 
     def on_resize(self, event: Resize) -> None:
         self._check_size(event.size.width, event.size.height)
@@ -111,8 +217,20 @@ class KstuiApp(App[None]):
             screen.focus_search()
 
     def action_place(self, place: str) -> None:
-        """Open one of the shop's places (cart, orders…); not built yet: say so."""
+        """Open one of the shop's places; all but customer service need an account."""
         if place not in PLACES:
+            return
+        if place == "service":
+            self._open_place(place)
+        else:
+            self.require_login(lambda: self._open_place(place), reason=f"login.reason_{place}")
+
+    def _open_place(self, place: str) -> None:
+        if place == "account":
+            from kstui.screens.account import AccountScreen
+
+            if not isinstance(self.screen, AccountScreen):
+                self.push_screen(AccountScreen())
             return
         if isinstance(self.screen, ComingSoonScreen):  # one placeholder at a time
             if self.screen.place != place:
@@ -156,9 +274,15 @@ class KstuiApp(App[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
-        """Hide "back" where there is nothing to go back to; only quit while too small."""
+        """Hide "back" where there is nothing to go back to; only quit while too small.
+
+        A dialog (filters, 微信 authorization, payment password…) is answered or closed
+        first: the shop's places and the palette wait until it is gone.
+        """
         if isinstance(self.screen, TooSmallScreen):
             return action == "quit"
+        if isinstance(self.screen, ModalScreen) and action in _PLACE_ACTIONS:
+            return False
         if action == "back":
             return len(self.screen_stack) > 1
         return True
@@ -167,6 +291,10 @@ class KstuiApp(App[None]):
         """Close the screen on top (never the catalogue itself)."""
         if len(self.screen_stack) > 1 and not isinstance(self.screen, TooSmallScreen):
             self.pop_screen()
+
+
+_PLACE_ACTIONS = frozenset({"home", "search", "place", "login", "logout", "command_palette"})
+"""Actions that lead somewhere else: not while a dialog waits for an answer."""
 
 
 def create_app(settings: Settings, store: Store, clock: Clock) -> KstuiApp:

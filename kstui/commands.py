@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kstui.screens.base import shop_of
 from kstui.screens.coming_soon import PLACES
 from kstui.services.catalog import Sort
 from kstui.widgets.translation import translator_of
@@ -49,6 +50,10 @@ class ShopCommands(Provider):
                         "",
                     )
                 )
+        if shop_of(self.screen).account is None:
+            commands.append((t("command.login"), partial(app.run_action, "login"), ""))
+        else:
+            commands.append((t("command.logout"), partial(app.run_action, "logout"), ""))
         commands.append((t("command.quit"), partial(app.run_action, "quit"), ""))
         return commands
 

@@ -10,6 +10,8 @@ from kstui.services.regions import DEFAULT_PROVINCE
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
+DEVICE_KINDS = ("terminal",)
+"""Kinds of kstui client with a translated name (`device.<kind>`) in the list of devices."""
 
 
 def default_db_path() -> Path:
@@ -29,6 +31,9 @@ class Settings:
         animations: False for tests and snapshots (no animation, no blinking cursor).
         page_size: Products fetched per page of the catalogue list.
         province: Where freight is estimated to before the shopper has an address.
+        device: How this kind of client is named in the list of logged-in devices.
+        device_id: Fixes the device's id (tests); normally made once and kept.
+        demo_sms: Show every SMS sent to the shopper as a notification.
     """
 
     db_path: Path
@@ -36,3 +41,6 @@ class Settings:
     animations: bool = True
     page_size: int = 60
     province: str = DEFAULT_PROVINCE
+    device: str = "terminal"
+    device_id: str | None = None
+    demo_sms: bool = True

@@ -19,6 +19,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_SEED = FIXTURES / "seed_small.json"
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 """The frozen time of every test: 10:00 in Beijing."""
+TEST_DEVICE_ID = "0123456789abcdef0123456789abcdef"
+"""The id of the test device (what the simulated 微信/QQ see)."""
+PASSWORD = "Kstui2026"
+"""The password of every account of the test seed."""
 
 
 @pytest.fixture
@@ -50,12 +54,25 @@ def store(seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
-    """Build the app the way the CLI does, for the test store, frozen clock and a language."""
+    """Build the app the way the CLI does, for the test store, frozen clock and a language.
+
+    With `phone`, the app starts logged in as that account (password `Kstui2026`), as
+    after a login remembered from an earlier run.
+    """
     from kstui.app import create_app
+    from kstui.client_state import ClientState
+    from kstui.services.accounts import LoggedIn, login_with_password
     from kstui.settings import Settings
 
-    def make(lang: Lang = "zh") -> object:
-        settings = Settings(db_path=store.path, lang=lang, animations=False)
+    def make(lang: Lang = "zh", *, phone: str | None = None) -> object:
+        settings = Settings(
+            db_path=store.path, lang=lang, animations=False, device_id=TEST_DEVICE_ID
+        )
+        if phone is not None:
+            login = login_with_password(store, phone, PASSWORD, clock=clock, device="test")
+            assert isinstance(login, LoggedIn)
+            state = ClientState(device_id=TEST_DEVICE_ID, token=login.token)
+            state.save(ClientState.path_for(store.path))
         return create_app(settings, store, clock)
 
     return make

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Key
+from textual.events import Click, Key
 from textual.reactive import var
 from textual.widgets import Button, Checkbox, Input, Static, Tree
 from textual.worker import get_current_worker
 
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
+from kstui.services.accounts import AccountInfo
 from kstui.services.catalog import (
     BrandOption,
     CatalogQuery,
@@ -49,7 +50,7 @@ class _Results:
     query: CatalogQuery
 
 
-class CatalogScreen(KstuiScreen):
+class CatalogScreen(KstuiScreen[None]):
     """The shop's front page."""
 
     CSS_PATH = "catalog.tcss"
@@ -72,7 +73,7 @@ class CatalogScreen(KstuiScreen):
 
     @property
     def store(self) -> Store:
-        store: Store = self.app.store  # type: ignore[attr-defined]
+        store: Store = self.shop.store
         return store
 
     @cached_property
@@ -106,14 +107,22 @@ class CatalogScreen(KstuiScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        animations: bool = self.app.settings.animations  # type: ignore[attr-defined]
-        self.query_one("#search", Input).cursor_blink = animations
+        self.query_one("#search", Input).cursor_blink = self.shop.settings.animations
+        self.watch(self.shop, "account", self._show_who)
         self.query_one(ProductList).focus()
         self.query_one("#empty").display = False
         self._load_reference_data()
         self._start_search(self.query_state)
 
-    # -- public ---------------------------------------------------------------------------
+    def _show_who(self, account: AccountInfo | None) -> None:
+        who = self.query_one("#who", Static)
+        who.update(Content(account.nickname if account else self.t("catalog.guest")))
+
+    def on_click(self, event: Click) -> None:
+        if event.widget is not None and event.widget.id == "who":
+            self.shop.action_place("account")
+
+    # -- public ----------------------------------------------------------------------------
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
@@ -154,7 +163,7 @@ class CatalogScreen(KstuiScreen):
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: CatalogQuery, generation: int) -> None:
-        page_size = self.app.settings.page_size  # type: ignore[attr-defined]
+        page_size = self.shop.settings.page_size
         try:
             with self._searches.reading() as conn:
                 page = search_products(conn, query, limit=page_size)
@@ -227,7 +236,7 @@ class CatalogScreen(KstuiScreen):
 
     @work(thread=True, exclusive=True, group="more")
     def _load_more(self, query: CatalogQuery, cursor: Cursor, generation: int) -> None:
-        page_size = self.app.settings.page_size  # type: ignore[attr-defined]
+        page_size = self.shop.settings.page_size
         try:
             with self.store.reading() as conn:
                 page = search_products(conn, query, after=cursor, limit=page_size)
@@ -272,7 +281,7 @@ class CatalogScreen(KstuiScreen):
         if widget.visual != summary:  # fixed size: no layout pass needed
             widget.update(summary, layout=False)
 
-    # -- controls ----------------------------------------------------------------------------
+    # -- controls --------------------------------------------------------------------------
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

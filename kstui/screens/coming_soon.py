@@ -13,7 +13,7 @@ PLACES = ("cart", "orders", "wallet", "coupons", "service", "account")
 """Places of the shop behind a global key that later versions build."""
 
 
-class ComingSoonScreen(KstuiScreen):
+class ComingSoonScreen(KstuiScreen[None]):
     """Says that a place (cart, orders, wallet…) is not open yet.
 
     Args:

@@ -53,7 +53,7 @@ class _Loaded:
     photos: dict[int, bytes]
 
 
-class ProductScreen(KstuiScreen):
+class ProductScreen(KstuiScreen[None]):
     """One product.
 
     Args:
@@ -78,7 +78,7 @@ class ProductScreen(KstuiScreen):
 
     @property
     def store(self) -> Store:
-        store: Store = self.app.store  # type: ignore[attr-defined]
+        store: Store = self.shop.store
         return store
 
     def compose(self) -> ComposeResult:
@@ -91,7 +91,7 @@ class ProductScreen(KstuiScreen):
 
     @work(thread=True, exclusive=True, group="product")
     def _load(self) -> None:
-        clock = self.app.clock  # type: ignore[attr-defined]
+        clock = self.shop.clock
         try:
             with self.store.reading() as conn:
                 detail = product_detail(conn, self.product_id, clock=clock)
@@ -176,7 +176,7 @@ class ProductScreen(KstuiScreen):
             Button(t("product.more_reviews"), id="more-reviews", compact=True),
         ]
 
-    # -- specs, price, stock -----------------------------------------------------------------
+    # -- specs, price, stock ---------------------------------------------------------------
 
     @property
     def sku(self) -> SkuInfo | None:
@@ -248,7 +248,7 @@ class ProductScreen(KstuiScreen):
 
     def _promotions(self, detail: ProductDetail) -> Content:
         t = self.t
-        now = self.app.clock.now()  # type: ignore[attr-defined]
+        now = self.shop.clock.now()
         if not detail.promotions:
             return Content("")
         parts = []
@@ -279,7 +279,7 @@ class ProductScreen(KstuiScreen):
     def _shop_line(self, detail: ProductDetail) -> Content:
         t = self.t
         shop = detail.shop
-        province = self.app.settings.province  # type: ignore[attr-defined]
+        province = self.shop.settings.province
         fee = shop.shipping.fee_to(province)
         freight = (
             t("product.free_shipping")
@@ -323,7 +323,7 @@ class ProductScreen(KstuiScreen):
             )
         )
 
-    # -- reviews -----------------------------------------------------------------------------
+    # -- reviews ---------------------------------------------------------------------------
 
     @on(ChoiceRow.Changed, "#review-filter")
     def _review_filter_changed(self, event: ChoiceRow.Changed) -> None:
@@ -395,28 +395,34 @@ class ProductScreen(KstuiScreen):
             )
         return Vertical(*parts, classes="review")
 
-    # -- actions -----------------------------------------------------------------------------
+    # -- actions ---------------------------------------------------------------------------
 
     @on(Button.Pressed, "#add-to-cart")
     def action_add_to_cart(self) -> None:
-        """加入购物车: needs an account, which the next version brings."""
-        self._needs_login("product.login_for_cart")
+        """加入购物车 (logging in first if needed); the cart itself is the next version's."""
+        if self._sku_chosen():
+            self._after_login("login.reason_add_to_cart", "product.cart_next")
 
     @on(Button.Pressed, "#buy-now")
     def action_buy_now(self) -> None:
-        """立即购买: needs an account, which the next version brings."""
-        self._needs_login("product.login_for_buy")
+        """立即购买 (logging in first if needed); ordering is the next version's."""
+        if self._sku_chosen():
+            self._after_login("login.reason_buy", "product.buy_next")
 
     @on(Button.Pressed, "#claim")
     def _claim(self) -> None:
-        self._needs_login("product.login_for_coupon")
+        self._after_login("login.reason_coupon", "product.coupon_next")
 
-    def _needs_login(self, key: str) -> None:
-        if key != "product.login_for_coupon" and (self.sku is None or self.sku.stock <= 0):
+    def _sku_chosen(self) -> bool:
+        if self.sku is None or self.sku.stock <= 0:
             self.notify(self.t("product.choose_specs"), severity="warning", markup=False)
-            return
-        self.notify(
-            self.t(key), title=self.t("product.login_needed"), severity="warning", markup=False
+            return False
+        return True
+
+    def _after_login(self, reason: str, then: str) -> None:
+        self.shop.require_login(
+            lambda: self.notify(self.t(then), severity="information", markup=False),
+            reason=reason,
         )
 
 

@@ -8,6 +8,7 @@ raises a `DomainError` whose message key says exactly what is wrong.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -22,7 +23,7 @@ from kstui.services.errors import (
 )
 
 ADULT_AGE = 18
-_PHONE_TYPED = re.compile(r"(?:\+86|0086)?[0-9 \-]+")
+_PHONE_TYPED = re.compile(r"(?:\+86|0086)?([0-9 \-]+)")
 _NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{0,18}[\u4e00-\u9fff]")
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
@@ -39,8 +40,9 @@ def normalize_phone(text: str) -> str:
     import phonenumbers
 
     typed = text.strip()
-    if not typed or not _PHONE_TYPED.fullmatch(typed):
-        raise InvalidPhone()
+    shape = _PHONE_TYPED.fullmatch(typed)
+    if shape is None or len(re.sub(r"[ \-]", "", shape.group(1))) != 11:
+        raise InvalidPhone()  # 10 or 12 digits, a trunk 0, 86 without its + …
     try:
         number = phonenumbers.parse(typed, "CN")
     except phonenumbers.NumberParseException:
@@ -76,7 +78,7 @@ MAX_PASSWORD = 64
 def password_strength(password: str) -> Strength:
     """The meter's reading: length and the kinds of characters used."""
     has_letter = any(c.isascii() and c.isalpha() for c in password)
-    has_digit = any(c.isdigit() for c in password)
+    has_digit = any(c in string.digits for c in password)  # not ² or full-width １
     if len(password) < MIN_PASSWORD or not (has_letter and has_digit):
         return Strength.TOO_WEAK
     kinds = sum(

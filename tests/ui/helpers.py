@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
+import re
 
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from kstui.providers.sms import outbox
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.product import ProductScreen
+from kstui.store.db import Store
 
 TERMINAL_SIZE = (120, 40)
 SMALL_TERMINAL = (80, 24)
@@ -36,3 +41,25 @@ async def product_loaded(pilot: Pilot[None], *, rounds: int = 400) -> ProductScr
             await pilot.pause()
             return screen
     raise AssertionError("product page never loaded")
+
+
+def latest_code(store: Store, phone: str) -> str:
+    """The code in the newest text to `phone` (what the shopper reads on their phone)."""
+    with store.reading() as conn:
+        [message] = outbox(conn, phone=phone, limit=1)
+    found = re.search(r"\d{6}", message.text)
+    assert found is not None
+    return found.group()
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()

@@ -8,17 +8,23 @@ import pytest
 from textual.widgets import Checkbox, Input, Static
 
 from kstui.app import KstuiApp
+from kstui.providers.clock import FrozenClock
+from kstui.screens.account import AccountScreen
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import ComingSoonScreen
 from kstui.screens.filters import FilterScreen
+from kstui.screens.login import LoginScreen
 from kstui.screens.product import ProductScreen
 from kstui.screens.too_small import TooSmallScreen
+from kstui.services.accounts import account_for_token
 from kstui.services.catalog import Sort
+from kstui.store.db import Store
 from kstui.widgets.choice_row import ChoiceRow
 from kstui.widgets.product_list import ProductList
 from tests.ui.helpers import TERMINAL_SIZE, product_loaded, results_for
 
 MakeApp = Callable[..., KstuiApp]
+BUYER = "13800138000"
 
 
 def names(app: KstuiApp) -> list[str]:
@@ -187,11 +193,27 @@ async def test_enter_opens_the_product_and_escape_comes_back(make_app: MakeApp) 
         assert isinstance(app.screen, CatalogScreen)
 
 
-async def test_global_keys_open_places_not_built_yet(make_app: MakeApp) -> None:
+async def test_places_ask_a_guest_to_log_in_first(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
-        for key, place in (("c", "cart"), ("o", "orders"), ("w", "wallet"), ("a", "account")):
+        guest_keys = (("c", "cart"), ("o", "orders"), ("w", "wallet"), ("u", "coupons"))
+        for key, place in (*guest_keys, ("a", "account")):
+            await pilot.press(key)
+            assert isinstance(app.screen, LoginScreen)
+            assert app.screen.reason == f"login.reason_{place}"
+            await pilot.press("escape")
+            assert isinstance(app.screen, CatalogScreen)
+        await pilot.press("s")  # customer service is open to guests
+        assert isinstance(app.screen, ComingSoonScreen)
+        assert app.screen.place == "service"
+
+
+async def test_global_keys_open_places_not_built_yet(make_app: MakeApp) -> None:
+    app = make_app(phone=BUYER)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        for key, place in (("c", "cart"), ("o", "orders"), ("w", "wallet"), ("s", "service")):
             await pilot.press(key)
             assert isinstance(app.screen, ComingSoonScreen)
             assert app.screen.place == place
@@ -200,6 +222,8 @@ async def test_global_keys_open_places_not_built_yet(make_app: MakeApp) -> None:
         await pilot.press("u", "s")
         assert isinstance(app.screen, ComingSoonScreen)
         assert app.screen.place == "service"
+        await pilot.press("a")  # from one place straight to another
+        assert isinstance(app.screen, AccountScreen)
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, CatalogScreen)
         await pilot.press("escape")  # nothing under the catalogue: stays
@@ -207,7 +231,7 @@ async def test_global_keys_open_places_not_built_yet(make_app: MakeApp) -> None:
 
 
 async def test_h_goes_home_from_a_product_page(make_app: MakeApp) -> None:
-    app = make_app()
+    app = make_app(phone=BUYER)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
         await pilot.press("enter")
@@ -232,7 +256,7 @@ async def test_too_small_terminal_gets_a_message(make_app: MakeApp) -> None:
 
 
 async def test_command_palette_lists_screens_and_sorts(make_app: MakeApp) -> None:
-    app = make_app()
+    app = make_app(phone=BUYER)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
         await pilot.press("ctrl+p")
@@ -250,6 +274,32 @@ async def test_command_palette_lists_screens_and_sorts(make_app: MakeApp) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ComingSoonScreen)
+
+
+async def test_command_palette_logs_in_and_out(
+    make_app: MakeApp, store: Store, clock: FrozenClock
+) -> None:
+    app = make_app(phone=BUYER)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        assert app.account is not None
+        token = app.client.token
+        assert token is not None
+        await pilot.press("ctrl+p")
+        await pilot.press(*"退出登录")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.account is None
+        assert app.client.token is None
+        assert account_for_token(store, token, clock=clock) is None  # ended in the store too
+        await pilot.press("ctrl+p")
+        await pilot.press(*"登录")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
 
 
 async def test_list_loads_further_pages_as_the_cursor_moves(store: object, clock: object) -> None:
@@ -276,7 +326,7 @@ async def test_list_loads_further_pages_as_the_cursor_moves(store: object, clock
 
 
 async def test_english_interface(make_app: MakeApp) -> None:
-    app = make_app("en")
+    app = make_app("en", phone=BUYER)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
         assert "12 products" in str(app.screen.query_one("#summary", Static).render())
@@ -335,7 +385,7 @@ async def test_nothing_but_quit_works_while_the_terminal_is_too_small(make_app: 
 
 
 async def test_places_replace_each_other(make_app: MakeApp) -> None:
-    app = make_app()
+    app = make_app(phone=BUYER)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
         await pilot.press("c", "o", "w")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kstui.app import KstuiApp
+from kstui.screens.login import LoginScreen
 from kstui.screens.product import ProductScreen
 from kstui.widgets.choice_row import ChoiceRow, ChoiceState
 from kstui.widgets.quantity import QuantityPicker
@@ -21,7 +23,7 @@ async def open_product(app: KstuiApp, pilot: object, product_id: int) -> Product
     return await product_loaded(pilot)  # type: ignore[arg-type]
 
 
-def text(screen: ProductScreen, selector: str) -> str:
+def text(screen: Screen[object], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
@@ -95,18 +97,20 @@ async def test_sold_out_product_cannot_be_bought(make_app: MakeApp) -> None:
         assert page.query_one(QuantityPicker).disabled
 
 
-async def test_buying_without_an_account_says_login_is_needed(make_app: MakeApp) -> None:
+async def test_buying_without_an_account_asks_to_log_in(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_product(app, pilot, DRESS)
         await pilot.press("b")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("登录后才能加入购物车" in m for m in messages)
+        assert isinstance(app.screen, LoginScreen)
+        assert "登录后才能加入购物车" in text(app.screen, "#login-reason")
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.click("#buy-now")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("登录后才能购买" in m for m in messages)
+        assert isinstance(app.screen, LoginScreen)
+        assert "登录后才能购买" in text(app.screen, "#login-reason")
 
 
 async def test_reviews_with_photos_filter_and_literal_markup(make_app: MakeApp) -> None:

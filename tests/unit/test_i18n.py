@@ -14,8 +14,11 @@ import pytest
 
 import kstui
 from kstui.i18n import LANGS, Lang, Localized, Translator, UnknownLanguage, catalogue, parse_lang
+from kstui.providers.social import SocialProvider
 from kstui.services import errors
 from kstui.services.catalog import Sort
+from kstui.services.identity import Strength
+from kstui.settings import DEVICE_KINDS
 from kstui.store.enums import ReturnPolicy
 
 PACKAGE = Path(kstui.__file__).parent
@@ -129,7 +132,15 @@ def _f_string_prefixes() -> set[str]:
 
 def test_f_string_key_families_are_all_known() -> None:
     # If this fails, a new f-string family of keys appeared: add its values below.
-    assert _f_string_prefixes() == {"sort.", "policy.", "place."}
+    assert _f_string_prefixes() == {
+        "sort.",
+        "policy.",
+        "place.",
+        "login.reason_",
+        "strength.",
+        "provider.",
+        "device.",
+    }
 
 
 def _places_in_app() -> set[str]:
@@ -152,7 +163,11 @@ def test_f_string_key_families_exist(lang: Lang) -> None:
     wanted = {f"sort.{s.value}" for s in Sort}
     wanted |= {f"policy.{p.value}" for p in ReturnPolicy}
     wanted |= {f"place.{p}" for p in PLACES | _places_in_app()}
-    assert len(wanted) == 5 + 4 + 6
+    wanted |= {f"login.reason_{p}" for p in PLACES - {"service"}}
+    wanted |= {f"strength.{s.name.lower()}" for s in Strength}
+    wanted |= {f"provider.{p.value}" for p in SocialProvider}
+    wanted |= {f"device.{d}" for d in DEVICE_KINDS}
+    assert len(wanted) == 5 + 4 + 6 + 5 + 4 + 2 + 1
     assert wanted - keys == set()
 
 
@@ -188,12 +203,19 @@ def test_every_key_shaped_literal_exists() -> None:
     """Keys kept in variables or bindings (`key.back`, `product.login_for_buy`) exist too."""
     keys = set(catalogue("zh"))
     known = namespaces()
-    not_keys = {"app.command_palette", "product.id"}  # an action name, a foreign key
+    not_keys = {"app.command_palette", "product.id", "account.id"}  # an action, foreign keys
     missing = []
     seen = 0
     for path in SOURCES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        f_string_parts = {
+            id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+            for part in node.values
+        }  # fmt: skip
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            if id(node) in f_string_parts:  # a family's head (checked above)
                 continue
             value = node.value
             if not KEY_SHAPE.fullmatch(value) or value.split(".", 1)[0] not in known:

@@ -1,0 +1,263 @@
+"""账户与安全: who is logged in, real name, passwords, second verification, linked
+accounts, logged-in devices, log out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Static, Switch
+
+from kstui.screens.base import KstuiScreen
+from kstui.services import accounts
+from kstui.services.accounts import AccountInfo, LinkedAccount, LoggedIn, SessionInfo
+from kstui.services.errors import DomainError
+from kstui.services.identity import age_on, mask_phone
+from kstui.settings import DEVICE_KINDS
+from kstui.store.errors import StoreError
+from kstui.timefmt import CHINA, local_minute
+from kstui.widgets.key_bar import KeyBar
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    sessions: list[SessionInfo]
+    linked: list[LinkedAccount]
+
+
+class AccountScreen(KstuiScreen[None]):
+    """The logged-in shopper's account and its security."""
+
+    CSS_PATH = "account.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "logout", "key.logout", id="logout", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with VerticalScroll(id="account-page"):
+            yield Static(t("account.title"), id="account-title", markup=False)
+            yield Static("", id="who-am-i")
+            with Horizontal(classes="account-row"):
+                yield Static("", id="real-name", classes="account-label")
+                yield Button(t("account.verify"), id="verify", compact=True)
+            with Horizontal(classes="account-row"):
+                yield Static(t("account.login_password"), classes="account-label", markup=False)
+                yield Button(t("account.change"), id="change-password", compact=True)
+            with Horizontal(classes="account-row"):
+                yield Static("", id="payment-password", classes="account-label")
+                yield Button("", id="set-payment", compact=True)
+            with Horizontal(classes="account-row"):
+                yield Static(t("account.second_factor"), classes="account-label", markup=False)
+                yield Switch(id="second-factor", animate=False)
+            yield Static(t("account.linked"), classes="account-section", markup=False)
+            yield Vertical(id="linked")
+            yield Static(t("account.devices"), classes="account-section", markup=False)
+            yield Vertical(id="devices")
+            yield Button(t("account.logout"), id="logout", variant="error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.watch(self.shop, "account", self._show_account)
+        self._load()
+
+    @property
+    def token(self) -> str:
+        """This device's session token."""
+        return self.shop.client.token or ""
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def _show_account(self, account: AccountInfo | None) -> None:
+        if account is None:  # logged out (here or elsewhere): nothing to show
+            if self.is_current:
+                self.dismiss()
+            return
+        t = self.t
+        today = self.shop.clock.now().astimezone(CHINA).date()
+        self.query_one("#who-am-i", Static).update(
+            Content(t("account.who", nickname=account.nickname, phone=mask_phone(account.phone)))
+        )
+        if account.verified and account.birth_date is not None:
+            minor = account.is_minor(today)
+            status = t(
+                "account.verified_minor" if minor else "account.verified",
+                name=_mask_name(account.real_name or ""),
+                age=age_on(account.birth_date, today),
+            )
+        else:
+            status = t("account.not_verified")
+        self.query_one("#real-name", Static).update(Content(t("account.real_name", status=status)))
+        self.query_one("#verify", Button).display = not account.verified
+        self.query_one("#payment-password", Static).update(
+            Content(
+                t(
+                    "account.payment_password",
+                    status=t("account.set" if account.has_payment_password else "account.unset"),
+                )
+            )
+        )
+        self.query_one("#set-payment", Button).label = t(
+            "account.change" if account.has_payment_password else "account.set_now"
+        )
+        switch = self.query_one("#second-factor", Switch)
+        with switch.prevent(Switch.Changed):
+            switch.value = account.second_factor
+
+    @work(thread=True, exclusive=True, group="account")
+    def _load(self) -> None:
+        app, token = self.shop, self.token
+        try:
+            with app.store.reading() as conn:
+                sessions = accounts.sessions(conn, token, clock=app.clock)
+                account = app.account
+                linked = accounts.linked_accounts(conn, account.id) if account else []
+        except DomainError:  # the session ended meanwhile
+            app.call_from_thread(app.logged_out)
+            return
+        except StoreError:
+            app.call_from_thread(app.notify, self.t("error.unexpected"), markup=False)
+            return
+        app.call_from_thread(self.call_later, self._show_lists, _Loaded(sessions, linked))
+
+    async def _show_lists(self, loaded: _Loaded) -> None:
+        t = self.t
+        linked = self.query_one("#linked", Vertical)
+        await linked.remove_children()
+        if loaded.linked:
+            await linked.mount_all(
+                Static(
+                    Content(
+                        t(
+                            "account.linked_row",
+                            provider=t(f"provider.{item.provider}"),
+                            nickname=item.nickname,
+                            at=local_minute(item.linked_at),
+                        )
+                    ),
+                    classes="list-row",
+                )
+                for item in loaded.linked
+            )
+        else:
+            await linked.mount(Static(t("account.none_linked"), classes="list-row", markup=False))
+        devices = self.query_one("#devices", Vertical)
+        await devices.remove_children()
+        for session in loaded.sessions:
+            row = Horizontal(classes="device-row")
+            await devices.mount(row)
+            text = t(
+                "account.device_row",
+                device=t(f"device.{session.device}")
+                if session.device in DEVICE_KINDS
+                else session.device,
+                seen=local_minute(session.last_seen_at),
+            )
+            await row.mount(Static(Content(text), classes="device-text"))
+            if session.current:
+                await row.mount(
+                    Static(t("account.this_device"), classes="this-device", markup=False)
+                )
+            else:
+                await row.mount(
+                    Button(t("account.end_session"), id=f"end-{session.id}", classes="end-session",
+                           compact=True)
+                )  # fmt: skip
+
+    # -- actions ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#verify")
+    def _verify(self) -> None:
+        from kstui.screens.security import RealNameScreen
+
+        self._dialog(RealNameScreen, self._updated)
+
+    @on(Button.Pressed, "#change-password")
+    def _change_password(self) -> None:
+        from kstui.screens.security import ChangePasswordScreen
+
+        def changed(login: LoggedIn | None) -> None:
+            if login is not None:
+                self.shop.client = self.shop.client.with_token(login.token)
+                self.shop._save_client()
+                self.shop.account = login.account
+                self.notify(self.t("security.password_changed"), markup=False)
+                self._load()
+
+        self._dialog(ChangePasswordScreen, changed)
+
+    @on(Button.Pressed, "#set-payment")
+    def _payment_password(self) -> None:
+        from kstui.screens.security import PaymentPasswordScreen
+
+        def saved(done: bool | None) -> None:
+            if done:
+                self.notify(self.t("security.payment_saved"), markup=False)
+                self._refresh_account()
+
+        self._dialog(PaymentPasswordScreen, saved)
+
+    def _dialog(
+        self, screen: Callable[[AccountInfo, str], Screen[R]], then: Callable[[R | None], None]
+    ) -> None:
+        account = self.shop.account
+        if account is not None:
+            self.app.push_screen(screen(account, self.token), then)
+
+    def _updated(self, account: AccountInfo | None) -> None:
+        if account is not None:
+            self.shop.account_changed(account)
+            self.notify(self.t("real_name.done"), markup=False)
+
+    @work(thread=True, group="account")
+    def _refresh_account(self) -> None:
+        app = self.shop
+        account = accounts.account_for_token(app.store, self.token, clock=app.clock)
+        if account is not None:
+            app.call_from_thread(app.account_changed, account)
+
+    @on(Switch.Changed, "#second-factor")
+    def _second_factor(self, event: Switch.Changed) -> None:
+        app, token, enabled = self.shop, self.token, event.value
+        self.run_worker(
+            lambda: app.call_from_thread(
+                app.account_changed,
+                accounts.set_second_factor(app.store, token, enabled, clock=app.clock),
+            ),
+            thread=True,
+            group="account",
+        )
+        key = "account.second_factor_on" if enabled else "account.second_factor_off"
+        self.notify(self.t(key), markup=False)
+
+    @on(Button.Pressed, ".end-session")
+    def _end_session(self, event: Button.Pressed) -> None:
+        if event.button.id is None:
+            return
+        session_id = int(event.button.id.removeprefix("end-"))
+        app, token = self.shop, self.token
+
+        def work() -> None:
+            accounts.end_session(app.store, token, session_id, clock=app.clock)
+            app.call_from_thread(self._load)
+
+        self.run_worker(work, thread=True, group="account")
+
+    @on(Button.Pressed, "#logout")
+    def action_logout(self) -> None:
+        """退出登录: end this device's session."""
+        self.shop.action_logout()
+
+
+def _mask_name(name: str) -> str:
+    """林小满 → 林**."""
+    return name[:1] + "*" * (len(name) - 1)

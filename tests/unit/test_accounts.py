@@ -1,0 +1,937 @@
+"""`kstui.services.accounts` (with `secrets_hashing` and the simulated `providers.social`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import sqlite3
+import string
+import threading
+from datetime import date, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+
+from kstui.providers.clock import FrozenClock
+from kstui.providers.sms import OutboxSms, outbox
+from kstui.providers.social import SocialProvider, device_identity
+from kstui.services import accounts
+from kstui.services.accounts import (
+    PAYMENT_LOCK,
+    SECOND_FACTOR_TTL,
+    SESSION_TTL,
+    LinkedAccount,
+    LoggedIn,
+    PhoneNeeded,
+    SecondFactorNeeded,
+)
+from kstui.services.errors import (
+    CodeRejected,
+    IdNumberTaken,
+    InvalidIdNumber,
+    InvalidName,
+    InvalidPhone,
+    LoginFailed,
+    NotLoggedIn,
+    PasswordsDiffer,
+    PaymentLocked,
+    PaymentPasswordNotSet,
+    PaymentPasswordWrong,
+    PhoneNotRegistered,
+    PhoneTaken,
+    ProofNeeded,
+    TrivialPaymentPassword,
+    WeakPassword,
+    WrongPassword,
+)
+from kstui.services.secrets_hashing import (
+    code_hasher,
+    hash_secret,
+    needs_rehash,
+    password_hasher,
+    verify_secret,
+)
+from kstui.services.sms_codes import RESEND_INTERVAL, Purpose
+from kstui.store.db import Store
+from kstui.store.enums import Role
+
+SMS = OutboxSms()
+LIN = "13800138000"
+"""The adult shopper 林小满 (ID 110101199003074573, born 1990-03-07)."""
+MINOR = "13800138001"
+"""陈一一, born 2012-05-06."""
+MERCHANT = "13900139000"
+NEW = "13700137000"
+"""A phone without an account."""
+PASSWORD = "Kstui2026"
+LIN_ID = "110101199003074573"
+ID_WITH_X = "44030419851203001X"
+TODAY = date(2026, 11, 22)
+NEW_PASSWORD = ("Newpass123", "Newpass123")
+SNAPSHOT_TABLES = ("account", "login_session", "account_event", "linked_identity")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def last_code(store: Store, phone: str) -> str:
+    with store.reading() as conn:
+        newest = outbox(conn, phone=phone, limit=1)[0]
+    found = re.search(r"(?<!\d)\d{6}(?!\d)", newest.text)
+    assert found is not None, newest.text
+    return found.group()
+
+
+def code_for(store: Store, clock: FrozenClock, phone: str, purpose: Purpose) -> str:
+    """Ask for a code (a minute after the last one) and read it from the outbox."""
+    clock.advance(RESEND_INTERVAL)
+    accounts.request_code(store, phone, purpose, clock=clock, sms=SMS)
+    return last_code(store, phone)
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def code_login(store: Store, clock: FrozenClock, phone: str = LIN, device: str = "手机") -> str:
+    """Log in with an SMS code (cheap: no password hashing); returns the token."""
+    code = code_for(store, clock, phone, Purpose.LOGIN)
+    return accounts.login_with_code(store, phone, code, clock=clock, device=device).token
+
+
+def account_id(store: Store, phone: str) -> int:
+    with store.reading() as conn:
+        return int(conn.execute("SELECT id FROM account WHERE phone = ?", (phone,)).fetchone()[0])
+
+
+def column(store: Store, phone: str, name: str) -> object:
+    with store.reading() as conn:
+        return conn.execute(f"SELECT {name} FROM account WHERE phone = ?", (phone,)).fetchone()[0]
+
+
+def events(store: Store, phone: str) -> list[tuple[str, str]]:
+    with store.reading() as conn:
+        return conn.execute(
+            "SELECT kind, detail FROM account_event WHERE account_id = ? ORDER BY id",
+            (account_id(store, phone),),
+        ).fetchall()
+
+
+def kinds(store: Store, phone: str) -> list[str]:
+    return [kind for kind, _ in events(store, phone)]
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    with store.reading() as conn:
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SNAPSHOT_TABLES
+        }
+
+
+def hash_params(argon2_hash: str) -> str:
+    """`m=65536,t=3,p=4` of an argon2 hash."""
+    assert argon2_hash.startswith("$argon2id$v=19$"), argon2_hash
+    return argon2_hash.split("$")[3]
+
+
+CURRENT_PARAMS = (
+    f"m={password_hasher().memory_cost},t={password_hasher().time_cost},"
+    f"p={password_hasher().parallelism}"
+)
+
+
+# -- secrets_hashing --------------------------------------------------------------------------
+
+
+def test_hashing_helpers() -> None:
+    stored = hash_secret(code_hasher(), "123456")
+    assert hash_params(stored) == "m=8192,t=1,p=1"
+    assert verify_secret(code_hasher(), stored, "123456")
+    assert not verify_secret(code_hasher(), stored, "123457")
+    assert not verify_secret(code_hasher(), "not a hash", "123456")
+    assert not verify_secret(code_hasher(), None, "not a password of anyone")
+    assert needs_rehash(password_hasher(), stored)
+    assert hash_params(password_hasher().hash("x")) == CURRENT_PARAMS
+
+
+# -- asking for codes -------------------------------------------------------------------------
+
+
+def test_request_code_answers_alike_for_unregistered_phones(
+    store: Store, clock: FrozenClock
+) -> None:
+    before = snapshot(store)
+    registered = accounts.request_code(store, LIN, Purpose.LOGIN, clock=clock, sms=SMS)
+    unregistered = accounts.request_code(store, NEW, Purpose.LOGIN, clock=clock, sms=SMS)
+    assert registered == unregistered == clock.now() + RESEND_INTERVAL
+    with store.reading() as conn:
+        texts = [outbox(conn, phone=phone)[0].text for phone in (LIN, NEW)]
+    assert len({re.sub(r"\d{6}", "######", text) for text in texts}) == 1
+    assert snapshot(store) == before
+
+
+def test_request_code_normalizes_and_validates_the_phone(store: Store, clock: FrozenClock) -> None:
+    accounts.request_code(store, "+86 138-0013-8000", Purpose.LOGIN, clock=clock, sms=SMS)
+    assert re.fullmatch(r"\d{6}", last_code(store, LIN))
+    with pytest.raises(InvalidPhone):
+        accounts.request_code(store, "010 12345678", Purpose.LOGIN, clock=clock, sms=SMS)
+    with store.reading() as conn:
+        assert len(outbox(conn)) == 1
+
+
+# -- registration -----------------------------------------------------------------------------
+
+
+def test_register_creates_a_logged_in_shopper(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    result = accounts.register(
+        store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="iPhone"
+    )
+    assert isinstance(result, LoggedIn)
+    info = result.account
+    assert (info.phone, info.nickname, info.role) == (NEW, "快手用户7000", Role.SHOPPER)
+    assert not info.verified
+    assert not info.second_factor
+    assert not info.has_payment_password
+    assert accounts.account_for_token(store, result.token, clock=clock) == info
+    stored = str(column(store, NEW, "password_hash"))
+    assert hash_params(stored) == CURRENT_PARAMS
+    assert PasswordHasher().verify(stored, "Newpass123")
+    assert "Newpass123" not in stored
+    assert events(store, NEW) == [("registered", ""), ("login", "register")]
+
+
+def test_register_with_a_nickname(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    result = accounts.register(
+        store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="pc", nickname="小满"
+    )
+    assert result.account.nickname == "小满"
+
+
+def test_registration_code_is_used_up(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    accounts.register(store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="pc")
+    before = snapshot(store)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.register(store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="pc")
+    assert caught.value.params == {"reason": "missing"}
+    assert snapshot(store) == before
+
+
+def test_phone_taken_only_after_the_right_code(store: Store, clock: FrozenClock) -> None:
+    before = snapshot(store)
+    code = code_for(store, clock, LIN, Purpose.REGISTER)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.register(store, LIN, wrong(code), *NEW_PASSWORD, clock=clock, device="pc")
+    assert caught.value.params == {"reason": "wrong", "left": 4}
+    with pytest.raises(PhoneTaken):
+        accounts.register(store, LIN, code, "Newpass123", "Newpass123", clock=clock, device="pc")
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("phone", "password", "confirm", "error"),
+    [
+        (NEW, "short1", "short1", WeakPassword),
+        (NEW, "onlyletters", "onlyletters", WeakPassword),
+        (NEW, "Newpass123", "Newpass124", PasswordsDiffer),
+        ("1370013700", "Newpass123", "Newpass123", InvalidPhone),
+    ],
+)
+def test_rejected_registration_changes_nothing(
+    store: Store, clock: FrozenClock, phone: str, password: str, confirm: str, error: type
+) -> None:
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    before = snapshot(store)
+    with pytest.raises(error):
+        accounts.register(store, phone, code, password, confirm, clock=clock, device="pc")
+    assert snapshot(store) == before
+    # The code was neither used nor charged a try.
+    accounts.register(store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="pc")
+
+
+def test_preview_code_keeps_the_code_but_counts_wrong_tries(
+    store: Store, clock: FrozenClock
+) -> None:
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    accounts.preview_code(store, NEW, Purpose.REGISTER, code, clock=clock)
+    accounts.preview_code(store, NEW, Purpose.REGISTER, code, clock=clock)
+    with pytest.raises(CodeRejected) as first:
+        accounts.preview_code(store, NEW, Purpose.REGISTER, wrong(code), clock=clock)
+    with pytest.raises(CodeRejected) as second:
+        accounts.register(store, NEW, wrong(code), *NEW_PASSWORD, clock=clock, device="pc")
+    assert first.value.params == {"reason": "wrong", "left": 4}
+    assert second.value.params == {"reason": "wrong", "left": 3}
+    result = accounts.register(
+        store, NEW, code, "Newpass123", "Newpass123", clock=clock, device="pc"
+    )
+    assert result.account.phone == NEW
+
+
+# -- logging in with a code -------------------------------------------------------------------
+
+
+def test_login_with_code(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, LIN, Purpose.LOGIN)
+    result = accounts.login_with_code(store, "+86 138 0013 8000", code, clock=clock, device="pc")
+    info = result.account
+    assert (info.phone, info.real_name, info.birth_date) == (LIN, "林小满", date(1990, 3, 7))
+    assert not info.is_minor(TODAY)
+    assert accounts.account_for_token(store, result.token, clock=clock) == info
+    assert events(store, LIN) == [("login", "code")]
+    with pytest.raises(CodeRejected):
+        accounts.login_with_code(store, LIN, code, clock=clock, device="pc")
+
+
+def test_login_with_code_of_unregistered_phone(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, NEW, Purpose.LOGIN)
+    before = snapshot(store)
+    with pytest.raises(CodeRejected):
+        accounts.login_with_code(store, NEW, wrong(code), clock=clock, device="pc")
+    with pytest.raises(PhoneNotRegistered):
+        accounts.login_with_code(store, NEW, code, clock=clock, device="pc")
+    assert snapshot(store) == before
+
+
+def test_login_code_is_not_a_registration_code(store: Store, clock: FrozenClock) -> None:
+    code = code_for(store, clock, LIN, Purpose.REGISTER)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.login_with_code(store, LIN, code, clock=clock, device="pc")
+    assert caught.value.params == {"reason": "missing"}
+
+
+def test_one_code_logs_in_once_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    """Two devices racing with the same right code, on real threads: exactly one wins."""
+    rounds = 8
+    for _ in range(rounds):
+        clock.advance(timedelta(hours=2))  # a new code each round, within the daily limit
+        accounts.request_code(store, LIN, Purpose.LOGIN, clock=clock, sms=SMS)
+        code = last_code(store, LIN)
+        barrier = threading.Barrier(2)
+        outcomes: list[object] = [None, None]
+
+        def attempt(
+            slot: int,
+            code: str = code,
+            barrier: threading.Barrier = barrier,
+            outcomes: list[object] = outcomes,
+        ) -> None:
+            barrier.wait(timeout=10)
+            try:
+                outcomes[slot] = accounts.login_with_code(
+                    store, LIN, code, clock=clock, device=f"device {slot}"
+                )
+            except BaseException as error:  # reported by the assertion below
+                outcomes[slot] = error
+
+        threads = [threading.Thread(target=attempt, args=(slot,)) for slot in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        wins = [o for o in outcomes if isinstance(o, LoggedIn)]
+        losses = [o for o in outcomes if isinstance(o, CodeRejected)]
+        assert (len(wins), len(losses)) == (1, 1), outcomes
+        assert losses[0].params == {"reason": "missing"}
+    with store.reading() as conn:
+        sessions = conn.execute("SELECT count(*) FROM login_session").fetchone()[0]
+        used = conn.execute("SELECT count(*) FROM sms_code WHERE used_at IS NOT NULL").fetchone()
+    assert sessions == rounds
+    assert used == (rounds,)
+
+
+# -- logging in with a password ---------------------------------------------------------------
+
+
+def test_login_with_password(store: Store, clock: FrozenClock) -> None:
+    result = accounts.login_with_password(
+        store, "138-0013-8000", PASSWORD, clock=clock, device="pc"
+    )
+    assert isinstance(result, LoggedIn)
+    assert result.account.id == account_id(store, LIN)
+    assert accounts.account_for_token(store, result.token, clock=clock) == result.account
+    assert events(store, LIN) == [("login", "password")]
+
+
+@pytest.mark.parametrize(
+    ("phone", "password"),
+    [(LIN, "Kstui2025"), (LIN, ""), (NEW, PASSWORD), ("not a phone", PASSWORD), ("", PASSWORD)],
+)
+def test_login_failures_are_all_alike(
+    store: Store, clock: FrozenClock, phone: str, password: str
+) -> None:
+    before = snapshot(store)
+    with pytest.raises(LoginFailed) as caught:
+        accounts.login_with_password(store, phone, password, clock=clock, device="pc")
+    assert caught.value.message_key == "error.login_failed"
+    assert caught.value.params == {}
+    assert snapshot(store) == before
+
+
+def test_unknown_phone_costs_the_same_verification(
+    store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_verify = PasswordHasher.verify
+    verified: list[str] = []
+
+    def counting_verify(self: PasswordHasher, stored: str, password: str) -> bool:
+        verified.append(stored)
+        return real_verify(self, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    stored_of_lin = str(column(store, LIN, "password_hash"))
+    for phone in (LIN, NEW, "not a phone"):
+        verified.clear()
+        with pytest.raises(LoginFailed):
+            accounts.login_with_password(store, phone, "Wrong2026", clock=clock, device="pc")
+        assert len(verified) == 1, phone
+        assert hash_params(verified[0]) == hash_params(stored_of_lin)
+
+
+def test_login_rehashes_a_password_hashed_with_weaker_parameters(
+    store: Store, clock: FrozenClock
+) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with store.writing() as conn:
+        conn.execute("UPDATE account SET password_hash = ? WHERE phone = ?", (weak, LIN))
+    with pytest.raises(LoginFailed):
+        accounts.login_with_password(store, LIN, "Wrong2026", clock=clock, device="pc")
+    assert column(store, LIN, "password_hash") == weak
+    accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    stored = str(column(store, LIN, "password_hash"))
+    assert stored != weak
+    assert hash_params(stored) == CURRENT_PARAMS
+    assert PasswordHasher().verify(stored, PASSWORD)
+    assert not needs_rehash(password_hasher(), stored)
+
+
+# -- second verification ----------------------------------------------------------------------
+
+
+def test_second_factor_login(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    info = accounts.set_second_factor(store, token, True, clock=clock)
+    assert info.second_factor
+    clock.advance(RESEND_INTERVAL)
+    pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="平板")
+    assert isinstance(pending, SecondFactorNeeded)
+    assert pending.phone == LIN
+    # Only the password is proven: the challenge is no session yet.
+    assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
+    with pytest.raises(NotLoggedIn):
+        accounts.set_second_factor(store, pending.challenge, False, clock=clock)
+    with store.reading() as conn:
+        assert len(accounts.sessions(conn, token, clock=clock)) == 1
+    accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
+    code = last_code(store, LIN)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.complete_second_factor(store, pending.challenge, wrong(code), clock=clock)
+    assert caught.value.params == {"reason": "wrong", "left": 4}
+    assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
+    result = accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
+    assert result.token == pending.challenge
+    assert accounts.account_for_token(store, result.token, clock=clock) == result.account
+    assert result.account.id == account_id(store, LIN)
+    assert events(store, LIN)[-2:] == [("second_factor_on", ""), ("login", "password+sms")]
+    with pytest.raises(NotLoggedIn):  # a challenge is completed once
+        accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
+
+
+def test_second_factor_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_second_factor(store, token, True, clock=clock)
+    pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(pending, SecondFactorNeeded)
+    code = code_for(store, clock, LIN, Purpose.LOGIN)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
+    assert caught.value.params == {"reason": "missing"}
+
+
+def test_stale_second_factor_challenge(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_second_factor(store, token, True, clock=clock)
+    pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(pending, SecondFactorNeeded)
+    clock.advance(timedelta(minutes=6))
+    accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
+    code = last_code(store, LIN)  # valid until 11:00 past the challenge
+    clock.advance(SECOND_FACTOR_TTL - timedelta(minutes=6) + timedelta(seconds=1))
+    with pytest.raises(NotLoggedIn):
+        accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
+    with pytest.raises(NotLoggedIn):
+        accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
+    assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
+
+
+def test_second_factor_off_again(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_second_factor(store, token, True, clock=clock)
+    info = accounts.set_second_factor(store, token, False, clock=clock)
+    assert not info.second_factor
+    assert column(store, LIN, "second_factor") == 0
+    result = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+    assert kinds(store, LIN) == ["login", "second_factor_on", "second_factor_off", "login"]
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+def test_session_tokens_are_random_and_stored_hashed(
+    store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_token_urlsafe = secrets.token_urlsafe
+    asked: list[int | None] = []
+
+    def spy(nbytes: int | None = None) -> str:
+        asked.append(nbytes)
+        return real_token_urlsafe(nbytes)
+
+    monkeypatch.setattr("kstui.services.accounts.secrets.token_urlsafe", spy)
+    tokens = [code_login(store, clock, device=f"device {i}") for i in range(3)]
+    assert asked == [32, 32, 32]  # 256 bits
+    assert len(set(tokens)) == 3
+    for token in tokens:
+        assert len(token) == 43
+        assert set(token) <= set(string.ascii_letters + string.digits + "-_")
+    with store.reading() as conn:
+        stored = [
+            row[0] for row in conn.execute("SELECT token_hash FROM login_session ORDER BY id")
+        ]
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    assert stored == [hashlib.sha256(t.encode()).hexdigest() for t in tokens]
+    files = [p for p in store.path.parent.iterdir() if p.name.startswith(store.path.name)]
+    assert store.path in files
+    for path in files:
+        content = path.read_bytes()
+        for token in tokens:
+            assert token.encode() not in content, path.name
+
+
+def test_logout_ends_the_session(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    other = code_login(store, clock, device="电脑")
+    accounts.logout(store, token, clock=clock)
+    assert accounts.account_for_token(store, token, clock=clock) is None
+    assert accounts.account_for_token(store, other, clock=clock) is not None
+    accounts.logout(store, token, clock=clock)  # nothing left to end
+    assert kinds(store, LIN) == ["login", "login", "logout"]
+    assert accounts.account_for_token(store, None, clock=clock) is None
+    assert accounts.account_for_token(store, "", clock=clock) is None
+
+
+def test_session_expires_after_30_days(store: Store, clock: FrozenClock) -> None:
+    assert timedelta(days=30) == SESSION_TTL
+    token = code_login(store, clock)
+    clock.advance(SESSION_TTL - timedelta(seconds=1))
+    assert accounts.account_for_token(store, token, clock=clock) is not None
+    clock.advance(timedelta(seconds=1))
+    assert accounts.account_for_token(store, token, clock=clock) is None
+    with store.reading() as conn, pytest.raises(NotLoggedIn):
+        accounts.sessions(conn, token, clock=clock)
+
+
+def test_account_for_token_notes_the_visit(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    clock.advance(timedelta(hours=3))
+    accounts.account_for_token(store, token, clock=clock)
+    with store.reading() as conn:
+        [listed] = accounts.sessions(conn, token, clock=clock)
+    assert listed.last_seen_at == clock.now()
+    assert listed.created_at == clock.now() - timedelta(hours=3)
+
+
+def test_sessions_list_this_device_first_and_end_another(store: Store, clock: FrozenClock) -> None:
+    phone_token = code_login(store, clock, device="手机")
+    pc_token = code_login(store, clock, device="电脑")
+    pad_token = code_login(store, clock, device="平板")
+    minor_token = code_login(store, clock, phone=MINOR, device="小同学的手机")
+    with store.reading() as conn:
+        listed = accounts.sessions(conn, phone_token, clock=clock)
+    assert [(s.device, s.current) for s in listed] == [
+        ("手机", True),
+        ("平板", False),
+        ("电脑", False),
+    ]
+    pc = listed[2]
+    accounts.end_session(store, phone_token, pc.id, clock=clock)
+    assert accounts.account_for_token(store, pc_token, clock=clock) is None
+    assert accounts.account_for_token(store, pad_token, clock=clock) is not None
+    with store.reading() as conn:
+        from_pad = accounts.sessions(conn, pad_token, clock=clock)
+        assert [(s.device, s.current) for s in from_pad] == [("平板", True), ("手机", False)]
+        minor_session = accounts.sessions(conn, minor_token, clock=clock)[0].id
+    # Another account's session cannot be ended from here.
+    accounts.end_session(store, phone_token, minor_session, clock=clock)
+    assert accounts.account_for_token(store, minor_token, clock=clock) is not None
+    assert events(store, LIN)[-1] == ("session_ended", str(pc.id))
+    assert kinds(store, LIN).count("session_ended") == 1
+    with pytest.raises(NotLoggedIn):
+        accounts.end_session(store, pc_token, listed[1].id, clock=clock)
+
+
+# -- changing the login password --------------------------------------------------------------
+
+
+def test_change_password_ends_every_session(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock, device="手机")
+    other = code_login(store, clock, device="电脑")
+    result = accounts.change_password(
+        store, token, "Newpass2027", "Newpass2027", current=PASSWORD, clock=clock, device="手机"
+    )
+    assert accounts.account_for_token(store, token, clock=clock) is None
+    assert accounts.account_for_token(store, other, clock=clock) is None
+    assert accounts.account_for_token(store, result.token, clock=clock) == result.account
+    with store.reading() as conn:
+        assert [s.device for s in accounts.sessions(conn, result.token, clock=clock)] == ["手机"]
+    assert kinds(store, LIN)[-2:] == ["password_changed", "login"]
+    with pytest.raises(LoginFailed):
+        accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(
+        accounts.login_with_password(store, LIN, "Newpass2027", clock=clock, device="pc"), LoggedIn
+    )
+
+
+def test_change_password_needs_proof(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    code = code_for(store, clock, LIN, Purpose.CHANGE_PASSWORD)
+    before = snapshot(store)
+    new = ("Newpass2027", "Newpass2027")
+    with pytest.raises(ProofNeeded):
+        accounts.change_password(store, token, *new, clock=clock, device="pc")
+    with pytest.raises(WrongPassword):
+        accounts.change_password(store, token, *new, current="Kstui2025", clock=clock, device="pc")
+    with pytest.raises(CodeRejected):
+        accounts.change_password(store, token, *new, code=wrong(code), clock=clock, device="pc")
+    with pytest.raises(WeakPassword):
+        accounts.change_password(
+            store, token, "short1", "short1", code=code, clock=clock, device="pc"
+        )
+    assert snapshot(store) == before
+    result = accounts.change_password(store, token, *new, code=code, clock=clock, device="pc")
+    assert accounts.account_for_token(store, token, clock=clock) is None
+    assert accounts.account_for_token(store, result.token, clock=clock) is not None
+    assert PasswordHasher().verify(str(column(store, LIN, "password_hash")), "Newpass2027")
+
+
+def test_change_password_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    code = code_for(store, clock, LIN, Purpose.PAYMENT_PASSWORD)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.change_password(
+            store, token, "Newpass2027", "Newpass2027", code=code, clock=clock, device="pc"
+        )
+    assert caught.value.params == {"reason": "missing"}
+
+
+def test_change_password_when_logged_out(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.logout(store, token, clock=clock)
+    with pytest.raises(NotLoggedIn):
+        accounts.change_password(
+            store, token, "Newpass2027", "Newpass2027", current=PASSWORD, clock=clock, device="x"
+        )
+
+
+# -- payment password -------------------------------------------------------------------------
+
+
+def test_set_payment_password_the_first_time(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
+    stored = str(column(store, LIN, "payment_password_hash"))
+    assert hash_params(stored) == CURRENT_PARAMS
+    assert PasswordHasher().verify(stored, "135790")
+    info = accounts.account_for_token(store, token, clock=clock)
+    assert info is not None
+    assert info.has_payment_password
+    accounts.verify_payment_password(store, account_id(store, LIN), "135790", clock=clock)
+    assert kinds(store, LIN) == ["login", "payment_password_set"]
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "123456",
+        "654321",
+        "111111",
+        "000000",
+        "12a456",
+        "12345",
+        "900307",
+        "030790",
+        "070390",
+        "074573",
+    ],  # fmt: skip
+)
+def test_trivial_payment_password_leaves_the_account_unchanged(
+    store: Store, clock: FrozenClock, password: str
+) -> None:
+    token = code_login(store, clock)
+    before = snapshot(store)
+    with pytest.raises(TrivialPaymentPassword):
+        accounts.set_payment_password(store, token, password, password, clock=clock)
+    assert snapshot(store) == before
+    assert column(store, LIN, "payment_password_hash") is None
+
+
+def test_personal_payment_password_of_another_shopper_is_fine(
+    store: Store, clock: FrozenClock
+) -> None:
+    token = code_login(store, clock, phone=MINOR)  # 陈一一: 900307 is not her birthday
+    accounts.set_payment_password(store, token, "900307", "900307", clock=clock)
+    with pytest.raises(TrivialPaymentPassword) as caught:
+        accounts.set_payment_password(store, token, "120506", "120506", old="900307", clock=clock)
+    assert caught.value.params == {"reason": "personal"}
+
+
+def test_changing_the_payment_password_needs_proof(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
+    code = code_for(store, clock, LIN, Purpose.PAYMENT_PASSWORD)
+    before = snapshot(store)
+    new = ("246813", "246813")
+    with pytest.raises(ProofNeeded):
+        accounts.set_payment_password(store, token, *new, clock=clock)
+    with pytest.raises(WrongPassword):
+        accounts.set_payment_password(store, token, *new, old="135791", clock=clock)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.set_payment_password(store, token, *new, code=wrong(code), clock=clock)
+    assert caught.value.params == {"reason": "wrong", "left": 4}
+    with pytest.raises(TrivialPaymentPassword):
+        accounts.set_payment_password(store, token, "123456", "123456", code=code, clock=clock)
+    assert snapshot(store) == before
+    accounts.set_payment_password(store, token, *new, code=code, clock=clock)
+    stored = str(column(store, LIN, "payment_password_hash"))
+    assert PasswordHasher().verify(stored, "246813")
+    accounts.set_payment_password(store, token, "975318", "975318", old="246813", clock=clock)
+    assert PasswordHasher().verify(str(column(store, LIN, "payment_password_hash")), "975318")
+    assert kinds(store, LIN).count("payment_password_set") == 3
+
+
+def test_payment_password_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
+    code = code_for(store, clock, LIN, Purpose.CHANGE_PASSWORD)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.set_payment_password(store, token, "246813", "246813", code=code, clock=clock)
+    assert caught.value.params == {"reason": "missing"}
+
+
+def test_paying_without_a_payment_password(store: Store, clock: FrozenClock) -> None:
+    with pytest.raises(PaymentPasswordNotSet):
+        accounts.verify_payment_password(store, account_id(store, LIN), "135790", clock=clock)
+
+
+def test_five_wrong_payment_passwords_lock_payments_for_30_minutes(
+    store: Store, clock: FrozenClock
+) -> None:
+    token = code_login(store, clock)
+    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
+    lin = account_id(store, LIN)
+    for left in (4, 3, 2, 1):
+        with pytest.raises(PaymentPasswordWrong) as wrong_try:
+            accounts.verify_payment_password(store, lin, "975310", clock=clock)
+        assert wrong_try.value.params == {"left": left}
+    locked_at = clock.now()
+    with pytest.raises(PaymentLocked) as locked:
+        accounts.verify_payment_password(store, lin, "975310", clock=clock)
+    assert locked.value.params == {"until": locked_at + PAYMENT_LOCK, "minutes": 30}
+    assert column(store, LIN, "payment_locked_until") is not None
+    assert kinds(store, LIN)[-1] == "payment_locked"
+    info = accounts.account_for_token(store, token, clock=clock)
+    assert info is not None
+    assert info.payment_locked_until == locked_at + PAYMENT_LOCK
+
+    clock.advance(PAYMENT_LOCK - timedelta(seconds=1))
+    with pytest.raises(PaymentLocked) as still:
+        accounts.verify_payment_password(store, lin, "135790", clock=clock)
+    assert still.value.params["minutes"] == 1
+    clock.advance(timedelta(seconds=1))
+    with pytest.raises(PaymentPasswordWrong) as restarted:
+        accounts.verify_payment_password(store, lin, "975310", clock=clock)
+    assert restarted.value.params == {"left": 4}
+    accounts.verify_payment_password(store, lin, "135790", clock=clock)
+    assert column(store, LIN, "payment_locked_until") is None
+    assert column(store, LIN, "payment_failures") == 0
+
+
+def test_right_payment_password_resets_the_count(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock)
+    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
+    lin = account_id(store, LIN)
+    for _ in range(4):
+        with pytest.raises(PaymentPasswordWrong):
+            accounts.verify_payment_password(store, lin, "975310", clock=clock)
+    assert column(store, LIN, "payment_failures") == 4
+    accounts.verify_payment_password(store, lin, "135790", clock=clock)
+    assert column(store, LIN, "payment_failures") == 0
+    with pytest.raises(PaymentPasswordWrong) as caught:
+        accounts.verify_payment_password(store, lin, "975310", clock=clock)
+    assert caught.value.params == {"left": 4}
+
+
+# -- real name --------------------------------------------------------------------------------
+
+
+def test_verify_real_name(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock, phone=MERCHANT)
+    info = accounts.verify_real_name(store, token, " 王小二 ", ID_WITH_X.lower(), clock=clock)
+    assert (info.real_name, info.birth_date) == ("王小二", date(1985, 12, 3))
+    assert info.verified
+    assert not info.is_minor(TODAY)
+    assert column(store, MERCHANT, "id_number") == ID_WITH_X
+    assert column(store, MERCHANT, "real_name") == "王小二"
+    assert column(store, MERCHANT, "birth_date") == "1985-12-03"
+    assert kinds(store, MERCHANT)[-1] == "real_name_verified"
+
+
+def test_minor_account_is_a_minor(store: Store, clock: FrozenClock) -> None:
+    token = code_login(store, clock, phone=MINOR)
+    info = accounts.account_for_token(store, token, clock=clock)
+    assert info is not None
+    assert info.birth_date == date(2012, 5, 6)
+    assert info.is_minor(TODAY)
+    assert not info.is_minor(date(2030, 5, 6))
+
+
+def test_verified_minor_id_makes_a_minor(store: Store, clock: FrozenClock) -> None:
+    from stdnum.cn import ric
+
+    first17 = "11010120081123123"
+    number = first17 + ric.calc_check_digit(first17 + "0")
+    token = code_login(store, clock, phone=MERCHANT)
+    info = accounts.verify_real_name(store, token, "张小明", number, clock=clock)
+    assert info.is_minor(TODAY)
+    assert not info.is_minor(date(2026, 11, 23))
+
+
+def test_id_number_of_another_account_is_taken(store: Store, clock: FrozenClock) -> None:
+    merchant = code_login(store, clock, phone=MERCHANT)
+    before = snapshot(store)
+    with pytest.raises(IdNumberTaken):
+        accounts.verify_real_name(store, merchant, "林小满", LIN_ID, clock=clock)
+    assert snapshot(store) == before
+    accounts.verify_real_name(store, merchant, "王小二", ID_WITH_X, clock=clock)
+    lin = code_login(store, clock, phone=LIN)
+    before = snapshot(store)
+    with pytest.raises(IdNumberTaken):
+        accounts.verify_real_name(store, lin, "王小二", ID_WITH_X.lower(), clock=clock)
+    assert snapshot(store) == before
+    # Verifying again with one's own number is no conflict.
+    info = accounts.verify_real_name(store, lin, "林小满", LIN_ID, clock=clock)
+    assert info.real_name == "林小满"
+
+
+@pytest.mark.parametrize(
+    ("name", "id_number", "error"),
+    [
+        ("王小二", "110101199003074574", InvalidIdNumber),
+        ("王小二", "110101900307457", InvalidIdNumber),
+        ("Wang Xiaoer", ID_WITH_X, InvalidName),
+        ("王", ID_WITH_X, InvalidName),
+    ],
+)
+def test_rejected_real_name_changes_nothing(
+    store: Store, clock: FrozenClock, name: str, id_number: str, error: type
+) -> None:
+    token = code_login(store, clock, phone=MERCHANT)
+    before = snapshot(store)
+    with pytest.raises(error):
+        accounts.verify_real_name(store, token, name, id_number, clock=clock)
+    assert snapshot(store) == before
+
+
+# -- WeChat / QQ ------------------------------------------------------------------------------
+
+
+def test_social_identities_are_stable_per_device_and_provider() -> None:
+    wechat = device_identity(SocialProvider.WECHAT, "device-1")
+    assert wechat == device_identity(SocialProvider.WECHAT, "device-1")
+    assert wechat.subject.startswith("wechat-")
+    assert wechat.nickname.startswith("微信用户")
+    assert device_identity(SocialProvider.QQ, "device-1").nickname.startswith("QQ用户")
+    assert device_identity(SocialProvider.WECHAT, "device-2").subject != wechat.subject
+    assert device_identity(SocialProvider.QQ, "device-1").subject != wechat.subject
+
+
+def test_wechat_login_creates_an_account_by_binding_a_new_phone(
+    store: Store, clock: FrozenClock
+) -> None:
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    first = accounts.login_with_social(store, identity, clock=clock, device="手机")
+    assert first == PhoneNeeded(identity=identity)
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    bound = accounts.bind_phone(store, identity, NEW, code, clock=clock, device="手机")
+    assert (bound.account.phone, bound.account.nickname) == (NEW, identity.nickname)
+    assert bound.account.role is Role.SHOPPER
+    assert accounts.account_for_token(store, bound.token, clock=clock) == bound.account
+    with store.reading() as conn:
+        linked = accounts.linked_accounts(conn, bound.account.id)
+    assert linked == [LinkedAccount("wechat", identity.nickname, clock.now())]
+    assert events(store, NEW) == [("registered", ""), ("linked", "wechat"), ("login", "wechat")]
+    clock.advance(timedelta(days=1))
+    again = accounts.login_with_social(store, identity, clock=clock, device="手机")
+    assert isinstance(again, LoggedIn)
+    assert again.account.id == bound.account.id
+
+
+def test_qq_login_links_to_the_phone_s_existing_account(store: Store, clock: FrozenClock) -> None:
+    identity = device_identity(SocialProvider.QQ, "device-1")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    with store.reading() as conn:
+        accounts_before = conn.execute("SELECT count(*) FROM account").fetchone()
+    bound = accounts.bind_phone(
+        store, identity, "+86 138 0013 8000", code, clock=clock, device="pc"
+    )
+    assert bound.account.id == account_id(store, LIN)
+    assert bound.account.real_name == "林小满"
+    with store.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM account").fetchone() == accounts_before
+        assert [a.provider for a in accounts.linked_accounts(conn, bound.account.id)] == ["qq"]
+    again = accounts.login_with_social(store, identity, clock=clock, device="pc")
+    assert isinstance(again, LoggedIn)
+    assert again.account.id == account_id(store, LIN)
+    assert events(store, LIN)[-3:] == [("linked", "qq"), ("login", "qq"), ("login", "qq")]
+
+
+def test_one_identity_is_linked_once(store: Store, clock: FrozenClock) -> None:
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    lin_code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    accounts.bind_phone(store, identity, LIN, lin_code, clock=clock, device="pc")
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    before = snapshot(store)
+    with pytest.raises(sqlite3.IntegrityError):
+        accounts.bind_phone(store, identity, NEW, code, clock=clock, device="pc")
+    assert snapshot(store) == before
+
+
+def test_bind_phone_needs_the_right_code(store: Store, clock: FrozenClock) -> None:
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    login_code = code_for(store, clock, NEW, Purpose.LOGIN)
+    before = snapshot(store)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.bind_phone(store, identity, NEW, login_code, clock=clock, device="pc")
+    assert caught.value.params == {"reason": "missing"}
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    with pytest.raises(CodeRejected) as caught:
+        accounts.bind_phone(store, identity, NEW, wrong(code), clock=clock, device="pc")
+    assert caught.value.params == {"reason": "wrong", "left": 4}
+    assert snapshot(store) == before
+    still_new = accounts.login_with_social(store, identity, clock=clock, device="pc")
+    assert still_new == PhoneNeeded(identity=identity)
+
+
+# -- the security log -------------------------------------------------------------------------
+
+
+def test_account_info_has_no_secrets(store: Store) -> None:
+    with store.reading() as conn:
+        info = accounts.account_info(conn, account_id(store, MERCHANT))
+    assert info.role is Role.MERCHANT
+    assert not info.verified
+    assert "hash" not in repr(info)
+    assert "$argon2" not in repr(info)
