@@ -23,7 +23,8 @@ from kstui.providers.sms import OutboxSms, SmsGateway, outbox
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
-from kstui.services.accounts import AccountInfo, LoggedIn, account_for_token, logout
+from kstui.services.account_records import AccountInfo, LoggedIn
+from kstui.services.accounts import account_for_token, logout
 from kstui.services.identity import mask_phone
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
 from kstui.store.db import Store
@@ -122,10 +123,14 @@ class KstuiApp(App[None]):
 
     def logged_in(self, login: LoggedIn) -> None:
         """Keep the new session on this device and greet the shopper."""
+        self.session_renewed(login)
+        self.notify(self.translator("login.welcome", nickname=login.account.nickname), markup=False)
+
+    def session_renewed(self, login: LoggedIn) -> None:
+        """Keep a new session of the same shopper (after a password change) on this device."""
         self.client = self.client.with_token(login.token)
         self._save_client()
         self.account = login.account
-        self.notify(self.translator("login.welcome", nickname=login.account.nickname), markup=False)
 
     def account_changed(self, account: AccountInfo) -> None:
         """The account's details changed (real name, second verification…)."""

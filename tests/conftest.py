@@ -61,7 +61,8 @@ def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
     """
     from kstui.app import create_app
     from kstui.client_state import ClientState
-    from kstui.services.accounts import LoggedIn, login_with_password
+    from kstui.services.account_records import LoggedIn
+    from kstui.services.accounts import login_with_password
     from kstui.settings import Settings
 
     def make(lang: Lang = "zh", *, phone: str | None = None) -> object:
@@ -69,7 +70,7 @@ def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
             db_path=store.path, lang=lang, animations=False, device_id=TEST_DEVICE_ID
         )
         if phone is not None:
-            login = login_with_password(store, phone, PASSWORD, clock=clock, device="test")
+            login = login_with_password(store, phone, PASSWORD, clock=clock, device="terminal")
             assert isinstance(login, LoggedIn)
             state = ClientState(device_id=TEST_DEVICE_ID, token=login.token)
             state.save(ClientState.path_for(store.path))

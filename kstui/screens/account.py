@@ -4,21 +4,21 @@ accounts, logged-in devices, log out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Static, Switch
+from textual.widgets import Button, Static
 
 from kstui.screens.base import KstuiScreen
-from kstui.services import accounts
-from kstui.services.accounts import AccountInfo, LinkedAccount, LoggedIn, SessionInfo
-from kstui.services.errors import DomainError
+from kstui.services import account_security, accounts
+from kstui.services.account_records import AccountInfo, LoggedIn
+from kstui.services.accounts import SecurityLists
+from kstui.services.errors import DomainError, NotLoggedIn
 from kstui.services.identity import age_on, mask_phone
 from kstui.settings import DEVICE_KINDS
 from kstui.store.errors import StoreError
@@ -26,12 +26,6 @@ from kstui.timefmt import CHINA, local_minute
 from kstui.widgets.key_bar import KeyBar
 
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    sessions: list[SessionInfo]
-    linked: list[LinkedAccount]
 
 
 class AccountScreen(KstuiScreen[None]):
@@ -56,14 +50,15 @@ class AccountScreen(KstuiScreen[None]):
             with Horizontal(classes="account-row"):
                 yield Static("", id="payment-password", classes="account-label")
                 yield Button("", id="set-payment", compact=True)
-            with Horizontal(classes="account-row"):
-                yield Static(t("account.second_factor"), classes="account-label", markup=False)
-                yield Switch(id="second-factor", animate=False)
+            with Horizontal(classes="account-row", id="second-factor-row"):
+                yield Static("", id="second-factor-status", classes="account-label")
+                yield Button("", id="second-factor", compact=True)
+            yield Static(t("account.second_factor_hint"), classes="account-hint", markup=False)
             yield Static(t("account.linked"), classes="account-section", markup=False)
             yield Vertical(id="linked")
             yield Static(t("account.devices"), classes="account-section", markup=False)
             yield Vertical(id="devices")
-            yield Button(t("account.logout"), id="logout", variant="error")
+            yield Button(t("account.logout"), id="logout", variant="error", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -109,27 +104,47 @@ class AccountScreen(KstuiScreen[None]):
         self.query_one("#set-payment", Button).label = t(
             "account.change" if account.has_payment_password else "account.set_now"
         )
-        switch = self.query_one("#second-factor", Switch)
-        with switch.prevent(Switch.Changed):
-            switch.value = account.second_factor
+        on = account.second_factor
+        self.query_one("#second-factor-status", Static).update(
+            Content(t("account.second_factor", status=t("account.on" if on else "account.off")))
+        )
+        self.query_one("#second-factor", Button).label = t(
+            "account.turn_off" if on else "account.turn_on"
+        )
 
-    @work(thread=True, exclusive=True, group="account")
     def _load(self) -> None:
         app, token = self.shop, self.token
-        try:
-            with app.store.reading() as conn:
-                sessions = accounts.sessions(conn, token, clock=app.clock)
-                account = app.account
-                linked = accounts.linked_accounts(conn, account.id) if account else []
-        except DomainError:  # the session ended meanwhile
-            app.call_from_thread(app.logged_out)
-            return
-        except StoreError:
-            app.call_from_thread(app.notify, self.t("error.unexpected"), markup=False)
-            return
-        app.call_from_thread(self.call_later, self._show_lists, _Loaded(sessions, linked))
 
-    async def _show_lists(self, loaded: _Loaded) -> None:
+        self._run(
+            lambda: accounts.security_lists(app.store, token, clock=app.clock),
+            lambda lists: self.call_later(self._show_lists, lists),
+            exclusive=True,
+        )
+
+    def _run(
+        self, call: Callable[[], R], done: Callable[[R], object], *, exclusive: bool = False
+    ) -> None:
+        """Run a service call in a thread, then `done(result)`; a session that ended
+        meanwhile logs out here, other errors become a notification."""
+        app = self.shop
+
+        def work() -> None:
+            try:
+                result = call()
+            except NotLoggedIn:
+                app.call_from_thread(app.logged_out)
+            except DomainError as error:
+                message = self.t(error.message_key, **error.params)
+                app.call_from_thread(self.notify, message, severity="error", markup=False)
+            except StoreError:
+                message = self.t("error.unexpected")
+                app.call_from_thread(self.notify, message, severity="error", markup=False)
+            else:
+                app.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, exclusive=exclusive, group="account")
+
+    async def _show_lists(self, loaded: SecurityLists) -> None:
         t = self.t
         linked = self.query_one("#linked", Vertical)
         await linked.remove_children()
@@ -187,9 +202,7 @@ class AccountScreen(KstuiScreen[None]):
 
         def changed(login: LoggedIn | None) -> None:
             if login is not None:
-                self.shop.client = self.shop.client.with_token(login.token)
-                self.shop._save_client()
-                self.shop.account = login.account
+                self.shop.session_renewed(login)
                 self.notify(self.t("security.password_changed"), markup=False)
                 self._load()
 
@@ -218,26 +231,27 @@ class AccountScreen(KstuiScreen[None]):
             self.shop.account_changed(account)
             self.notify(self.t("real_name.done"), markup=False)
 
-    @work(thread=True, group="account")
     def _refresh_account(self) -> None:
-        app = self.shop
-        account = accounts.account_for_token(app.store, self.token, clock=app.clock)
-        if account is not None:
-            app.call_from_thread(app.account_changed, account)
-
-    @on(Switch.Changed, "#second-factor")
-    def _second_factor(self, event: Switch.Changed) -> None:
-        app, token, enabled = self.shop, self.token, event.value
-        self.run_worker(
-            lambda: app.call_from_thread(
-                app.account_changed,
-                accounts.set_second_factor(app.store, token, enabled, clock=app.clock),
-            ),
-            thread=True,
-            group="account",
+        app, token = self.shop, self.token
+        self._run(
+            lambda: accounts.account_for_token(app.store, token, clock=app.clock),
+            lambda account: app.account_changed(account) if account else app.logged_out(),
         )
-        key = "account.second_factor_on" if enabled else "account.second_factor_off"
-        self.notify(self.t(key), markup=False)
+
+    @on(Button.Pressed, "#second-factor")
+    def _second_factor(self) -> None:
+        app, token = self.shop, self.token
+        enabled = not (app.account is not None and app.account.second_factor)
+
+        def changed(account: AccountInfo) -> None:
+            app.account_changed(account)
+            key = "account.second_factor_on" if enabled else "account.second_factor_off"
+            self.notify(self.t(key), markup=False)
+
+        self._run(
+            lambda: account_security.set_second_factor(app.store, token, enabled, clock=app.clock),
+            changed,
+        )
 
     @on(Button.Pressed, ".end-session")
     def _end_session(self, event: Button.Pressed) -> None:
@@ -245,12 +259,10 @@ class AccountScreen(KstuiScreen[None]):
             return
         session_id = int(event.button.id.removeprefix("end-"))
         app, token = self.shop, self.token
-
-        def work() -> None:
-            accounts.end_session(app.store, token, session_id, clock=app.clock)
-            app.call_from_thread(self._load)
-
-        self.run_worker(work, thread=True, group="account")
+        self._run(
+            lambda: accounts.end_session(app.store, token, session_id, clock=app.clock),
+            lambda _: self._load(),
+        )
 
     @on(Button.Pressed, "#logout")
     def action_logout(self) -> None:

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
-from kstui.services.accounts import AccountInfo
+from kstui.services.account_records import AccountInfo
 from kstui.services.catalog import (
     BrandOption,
     CatalogQuery,

@@ -17,13 +17,16 @@ from kstui.providers.social import SocialIdentity, SocialProvider, device_identi
 from kstui.screens.base import KstuiScreen
 from kstui.screens.forms import Placement, clear_errors, run_service, start_countdown
 from kstui.services import accounts
-from kstui.services.accounts import LoggedIn, PhoneNeeded, SecondFactorNeeded
+from kstui.services.account_records import LoggedIn, SecondFactorNeeded
+from kstui.services.accounts import PhoneNeeded
 from kstui.services.errors import (
+    AlreadyLinked,
     CodeRejected,
     DailySmsLimit,
     InvalidPhone,
     LoginFailed,
     NotLoggedIn,
+    PasswordLocked,
     PhoneNotRegistered,
     SendTooSoon,
 )
@@ -54,12 +57,14 @@ class LoginScreen(KstuiScreen[bool]):
         DailySmsLimit: "code",
         CodeRejected: "code",
         LoginFailed: "password",
+        PasswordLocked: "password",
     }
 
     def __init__(self, reason: str | None = None) -> None:
         super().__init__()
         self.reason = reason
         self._challenge: str | None = None
+        self._challenge_phone: str | None = None
         self._identity: SocialIdentity | None = None
         self._countdowns: dict[str, Timer] = {}
 
@@ -73,7 +78,9 @@ class LoginScreen(KstuiScreen[bool]):
             with ContentSwitcher(initial="login-tabs", id="login-steps"):
                 with TabbedContent(id="login-tabs"):
                     with TabPane(t("login.tab_code"), id="code-tab"):
-                        yield _phone_field(t("login.phone"), "code-phone", t("login.phone_hint"))
+                        yield _phone_field(
+                            t("login.phone"), "code-phone", t("login.phone_hint"), "send-code"
+                        )
                         yield FormField(
                             t("login.code"), name="code", placeholder=t("login.code_hint"),
                             max_length=6, restrict=CODE_INPUT,
@@ -97,7 +104,9 @@ class LoginScreen(KstuiScreen[bool]):
                     yield Button(t("login.confirm"), id="sf-confirm", variant="primary")
                 with Vertical(id="bind-phone"):
                     yield Static("", id="bind-text")
-                    yield _phone_field(t("login.phone"), "bind-phone", t("login.phone_hint"))
+                    yield _phone_field(
+                        t("login.phone"), "bind-phone", t("login.phone_hint"), "bind-send"
+                    )
                     yield FormField(
                         t("login.code"), name="bind-code", max_length=6, restrict=CODE_INPUT,
                         beside=(Button(t("login.get_code"), id="bind-send", compact=True),),
@@ -198,6 +207,7 @@ class LoginScreen(KstuiScreen[bool]):
             self._logged_in(result)
             return
         self._challenge = result.challenge
+        self._challenge_phone = result.phone
         self.query_one("#second-factor-text", Static).update(
             Content(self.t("login.second_factor", phone=mask_phone(result.phone)))
         )
@@ -214,14 +224,10 @@ class LoginScreen(KstuiScreen[bool]):
             lambda: accounts.send_second_factor_code(
                 app.store, challenge, clock=app.clock, sms=app.sms
             ),
-            lambda until: self._code_sent("sf-send", self._second_factor_phone(), until),
+            lambda until: self._code_sent("sf-send", self._challenge_phone, until),
             {**self.PLACEMENT, CodeRejected: "sf-code", SendTooSoon: "sf-code",
              DailySmsLimit: "sf-code", NotLoggedIn: "sf-code"},
         )  # fmt: skip
-
-    def _second_factor_phone(self) -> str | None:
-        phone = self.query_one("#password-phone-field", FormField).value
-        return _digits(phone)
 
     @on(Button.Pressed, "#sf-confirm")
     def _confirm_second_factor(self) -> None:
@@ -270,9 +276,9 @@ class LoginScreen(KstuiScreen[bool]):
 
         self.app.push_screen(SocialAuthScreen(identity), authorized)
 
-    def _social_checked(self, result: LoggedIn | PhoneNeeded) -> None:
-        if isinstance(result, LoggedIn):
-            self._logged_in(result)
+    def _social_checked(self, result: LoggedIn | SecondFactorNeeded | PhoneNeeded) -> None:
+        if not isinstance(result, PhoneNeeded):
+            self._password_checked(result)  # logged in, or a code to the phone first
             return
         self._identity = result.identity
         self.query_one("#bind-text", Static).update(
@@ -334,11 +340,15 @@ _BIND_PLACEMENT: Placement = {
     SendTooSoon: "bind-code",
     DailySmsLimit: "bind-code",
     CodeRejected: "bind-code",
+    AlreadyLinked: "bind-phone",
 }
 
 
-def _phone_field(label: str, name: str, hint: str) -> FormField:
-    return FormField(label, name=name, placeholder=hint, max_length=20, restrict=PHONE_INPUT)
+def _phone_field(label: str, name: str, hint: str, sends: str | None = None) -> FormField:
+    return FormField(
+        label, name=name, placeholder=hint, max_length=20, restrict=PHONE_INPUT,
+        enter_presses=sends,
+    )  # fmt: skip
 
 
 def _digits(phone: str) -> str | None:

@@ -17,8 +17,8 @@ from kstui.screens.base import KstuiScreen
 from kstui.screens.forms import Placement, run_service, start_countdown
 from kstui.screens.login import CODE_INPUT, PHONE_INPUT
 from kstui.screens.security import REAL_NAME_PLACEMENT, real_name_fields
-from kstui.services import accounts
-from kstui.services.accounts import AccountInfo, LoggedIn
+from kstui.services import account_security, accounts
+from kstui.services.account_records import AccountInfo, LoggedIn
 from kstui.services.errors import (
     CodeRejected,
     DailySmsLimit,
@@ -67,7 +67,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
                 with Vertical(id="step-phone"):
                     yield FormField(
                         t("login.phone"), name="reg-phone", placeholder=t("login.phone_hint"),
-                        max_length=20, restrict=PHONE_INPUT,
+                        max_length=20, restrict=PHONE_INPUT, enter_presses="reg-send",
                     )  # fmt: skip
                     yield FormField(
                         t("login.code"), name="reg-code", placeholder=t("login.code_hint"),
@@ -199,7 +199,9 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         number = self.query_one("#rn-id-field", FormField).value
         run_service(
             self,
-            lambda: accounts.verify_real_name(app.store, token, name, number, clock=app.clock),
+            lambda: account_security.verify_real_name(
+                app.store, token, name, number, clock=app.clock
+            ),
             self._verified,
             REAL_NAME_PLACEMENT,
         )

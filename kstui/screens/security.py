@@ -17,15 +17,19 @@ from textual.widgets import Button, Input, Static
 from kstui.i18n import Translator
 from kstui.screens.base import shop_of
 from kstui.screens.forms import Placement, run_service, start_countdown
-from kstui.services import accounts
-from kstui.services.accounts import AccountInfo, LoggedIn
+from kstui.services import account_security, accounts
+from kstui.services.account_records import AccountInfo, LoggedIn
 from kstui.services.errors import (
+    AlreadyVerified,
     CodeRejected,
     DailySmsLimit,
     IdNumberTaken,
     InvalidIdNumber,
     InvalidName,
+    PasswordLocked,
     PasswordsDiffer,
+    PaymentLocked,
+    PaymentPasswordWrong,
     ProofNeeded,
     SendTooSoon,
     TrivialPaymentPassword,
@@ -42,6 +46,7 @@ REAL_NAME_PLACEMENT: Placement = {
     InvalidName: "rn-name",
     InvalidIdNumber: "rn-id",
     IdNumberTaken: "rn-id",
+    AlreadyVerified: "rn-id",
 }
 
 
@@ -156,7 +161,7 @@ class _Dialog(ModalScreen[R]):
 
         self.run(
             lambda: accounts.request_code_for_account(
-                app.store, self.account.id, purpose, clock=app.clock, sms=app.sms
+                app.store, self.token, purpose, clock=app.clock, sms=app.sms
             ),
             sent,
             {SendTooSoon: code_field, DailySmsLimit: code_field},
@@ -176,7 +181,9 @@ class RealNameScreen(_Dialog[AccountInfo | None]):
         app, token = shop_of(self), self.token
         name, number = self.value("rn-name"), self.value("rn-id")
         self.run(
-            lambda: accounts.verify_real_name(app.store, token, name, number, clock=app.clock),
+            lambda: account_security.verify_real_name(
+                app.store, token, name, number, clock=app.clock
+            ),
             self.dismiss,
             REAL_NAME_PLACEMENT,
         )
@@ -188,6 +195,7 @@ class ChangePasswordScreen(_Dialog[LoggedIn | None]):
     TITLE_KEY = "security.change_password"
     PLACEMENT: ClassVar[Placement] = {
         WrongPassword: "current",
+        PasswordLocked: "current",
         ProofNeeded: "current",
         CodeRejected: "proof-code",
         WeakPassword: "new-password",
@@ -220,7 +228,7 @@ class ChangePasswordScreen(_Dialog[LoggedIn | None]):
         current, code = self.value("current"), self.value("proof-code")
         new, confirm = self.value("new-password"), self.value("confirm-password")
         self.run(
-            lambda: accounts.change_password(
+            lambda: account_security.change_password(
                 app.store,
                 token,
                 new,
@@ -240,7 +248,8 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
 
     TITLE_KEY = "security.payment_password"
     PLACEMENT: ClassVar[Placement] = {
-        WrongPassword: "old-payment",
+        PaymentPasswordWrong: "old-payment",
+        PaymentLocked: "old-payment",
         ProofNeeded: "old-payment",
         CodeRejected: "proof-code",
         TrivialPaymentPassword: "new-payment",
@@ -272,7 +281,7 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
         code = self.value("proof-code") if self.account.has_payment_password else ""
         new, confirm = self.value("new-payment"), self.value("confirm-payment")
         self.run(
-            lambda: accounts.set_payment_password(
+            lambda: account_security.set_payment_password(
                 app.store,
                 token,
                 new,

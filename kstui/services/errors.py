@@ -128,9 +128,19 @@ class DailySmsLimit(DomainError):
 
 
 class LoginFailed(DomainError):
-    """Phone or password incorrect (the same message whatever was wrong)."""
+    """Phone or password incorrect (the same message whatever was wrong).
+
+    With `reason="tries"`, `left` says how many tries remain before the lock.
+    """
 
     key = "error.login_failed"
+    by_reason = True
+
+
+class PasswordLocked(DomainError):
+    """Too many wrong passwords for this phone: password login waits `minutes`."""
+
+    key = "error.password_locked"
 
 
 class PhoneTaken(DomainError):
@@ -152,9 +162,23 @@ class NotLoggedIn(DomainError):
 
 
 class WrongPassword(DomainError):
-    """The current password given to change it is wrong."""
+    """The current password given to change it is wrong; `left` tries remain."""
 
     key = "error.wrong_password"
+
+
+class AlreadyVerified(DomainError):
+    """Real-name verification is done once and cannot be redone with another ID."""
+
+    key = "error.already_verified"
+
+
+class AlreadyLinked(DomainError):
+    """`reason="identity"`: this 微信/QQ account already logs in to an account;
+    `reason="provider"`: the phone's account already has one of this provider."""
+
+    key = "error.already_linked"
+    by_reason = True
 
 
 class PaymentPasswordNotSet(DomainError):

@@ -252,8 +252,6 @@ class Account(SQLModel, table=True):
     second_factor: bool = False
     """Ask for an SMS code after the password at login."""
     payment_password_hash: str | None = Field(default=None, max_length=200)
-    payment_failures: int = 0
-    payment_locked_until: datetime | None = None
 
 
 class SmsMessage(SQLModel, table=True):
@@ -306,7 +304,10 @@ class LinkedIdentity(SQLModel, table=True):
     """A third-party account (微信, QQ, an SSH key) that logs in to a kstui account."""
 
     __tablename__ = "linked_identity"
-    __table_args__ = (UniqueConstraint("provider", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "subject"),
+        UniqueConstraint("account_id", "provider", name="uq_linked_identity_account_provider"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -314,6 +315,22 @@ class LinkedIdentity(SQLModel, table=True):
     subject: str = Field(max_length=128)
     nickname: str = Field(max_length=60)
     linked_at: datetime
+
+
+class Lockout(SQLModel, table=True):
+    """Wrong secrets in a row, and the lock they led to.
+
+    `scope` says which secret: `password` (subject: the phone number, registered or
+    not, so that a lock tells nothing about who has an account) or `payment`
+    (subject: the account id).
+    """
+
+    __tablename__ = "lockout"
+
+    scope: str = Field(max_length=16, primary_key=True)
+    subject: str = Field(max_length=32, primary_key=True)
+    failures: int = 0
+    locked_until: datetime | None = None
 
 
 class AccountEvent(SQLModel, table=True):

@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from kstui.services.identity import Strength, password_strength
 from kstui.widgets.translation import translator_of
@@ -15,6 +15,9 @@ from kstui.widgets.translation import translator_of
 
 class FormField(Vertical):
     """A label, an input (and optional widgets beside it), and a line for its error.
+
+    Enter in the input goes on to the next field of the form (the field's container),
+    or presses the form's primary button after its last field.
 
     Args:
         label: Shown above the input.
@@ -24,6 +27,8 @@ class FormField(Vertical):
         max_length: Longest accepted text.
         restrict: A regular expression the text must match while typing.
         beside: Widgets on the input's line (a 获取验证码 button, for instance).
+        enter_presses: The id of a button Enter presses before going on (a phone
+            field's 获取验证码, so that Enter sends the code and moves to it).
     """
 
     DEFAULT_CSS = """
@@ -64,6 +69,7 @@ class FormField(Vertical):
         max_length: int = 64,
         restrict: str | None = None,
         beside: tuple[Widget, ...] = (),
+        enter_presses: str | None = None,
     ) -> None:
         super().__init__(id=f"{name}-field")
         self.field_name = name
@@ -77,6 +83,7 @@ class FormField(Vertical):
             compact=True,
         )
         self._beside = beside
+        self._enter_presses = enter_presses
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="form-label", markup=False)
@@ -88,6 +95,22 @@ class FormField(Vertical):
     def on_mount(self) -> None:
         animations: bool = getattr(getattr(self.app, "settings", None), "animations", True)
         self._input.cursor_blink = animations
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        form = self.parent
+        if form is None:
+            return
+        if self._enter_presses is not None:
+            form.query_one(f"#{self._enter_presses}", Button).press()
+        fields = [f for f in form.query(FormField) if f.display]
+        later = fields[fields.index(self) + 1 :] if self in fields else []
+        if later:
+            later[0].input.focus()
+            return
+        submit = next((b for b in form.query(Button) if b.variant == "primary" and b.display), None)
+        if submit is not None:
+            submit.press()
 
     @property
     def input(self) -> Input:

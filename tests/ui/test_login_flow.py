@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Static, Switch
+from textual.widgets import Button, Static
 
 from kstui.app import KstuiApp
+from kstui.client_state import ClientState
 from kstui.providers.clock import FrozenClock
 from kstui.providers.sms import outbox
 from kstui.screens.account import AccountScreen
@@ -32,6 +33,11 @@ from tests.ui.helpers import (
 
 MakeApp = Callable[..., KstuiApp]
 ADULT, MINOR, PASSWORD = "13800138000", "13800138001", "Kstui2026"
+
+
+def outbox_of(app: KstuiApp) -> list[object]:
+    with app.store.reading() as conn:
+        return list(outbox(conn, phone=ADULT))
 
 
 def error_of(app: KstuiApp, name: str) -> str:
@@ -71,6 +77,35 @@ async def test_code_login_end_to_end(make_app: MakeApp, store: Store) -> None:
         assert app.client_path.exists()
 
 
+async def test_logging_in_with_the_keyboard_only(make_app: MakeApp, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        assert app.focused is not None and app.focused.id == "code-phone-input"
+        await pilot.press(*"13800138000", "enter")  # Enter sends the code, moves on
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "code-input"
+        assert app.screen.query_one("#send-code", Button).disabled
+        await pilot.press(*latest_code(store, ADULT), "enter")  # Enter logs in
+        await settle(pilot)
+        assert app.account is not None
+        assert app.account.phone == ADULT
+
+
+async def test_enter_goes_from_phone_to_password_then_logs_in(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        app.screen.query_one("TabbedContent").active = "password-tab"
+        app.screen.query_one("#password-phone-input").focus()
+        await pilot.press(*ADULT, "enter")
+        assert app.focused is not None and app.focused.id == "password-input"
+        assert not list(outbox_of(app))  # no code sent from this tab
+        await pilot.press(*PASSWORD, "enter")
+        await settle(pilot)
+        assert app.account is not None
+
+
 async def test_password_login_and_a_wrong_password(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
@@ -80,17 +115,41 @@ async def test_password_login_and_a_wrong_password(make_app: MakeApp) -> None:
         await type_into(pilot, "#password-input", "wrong-1234")
         await pilot.click("#password-login")
         await settle(pilot)
-        assert error_of(app, "password") == "手机号或密码不正确"
+        assert error_of(app, "password") == "手机号或密码不正确，还可以再试 4 次"
         await type_into(pilot, "#password-phone-input", "13912345678")  # no such account
         await pilot.click("#password-login")
         await settle(pilot)
-        assert error_of(app, "password") == "手机号或密码不正确"
+        assert error_of(app, "password") == "手机号或密码不正确，还可以再试 4 次"
         await type_into(pilot, "#password-phone-input", ADULT)
         await type_into(pilot, "#password-input", PASSWORD)
         await pilot.click("#password-login")
         await settle(pilot)
         assert app.account is not None
         assert app.account.nickname == "测试买家"
+
+
+async def test_five_wrong_passwords_lock_password_login(
+    make_app: MakeApp, clock: FrozenClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        app.screen.query_one("TabbedContent").active = "password-tab"
+        await type_into(pilot, "#password-phone-input", ADULT)
+        for _ in range(5):
+            await type_into(pilot, "#password-input", "wrong-1234")
+            await pilot.click("#password-login")
+            await settle(pilot)
+        assert "30 分钟" in error_of(app, "password")
+        await type_into(pilot, "#password-input", PASSWORD)  # right, but locked
+        await pilot.click("#password-login")
+        await settle(pilot)
+        assert app.account is None
+        assert "分钟" in error_of(app, "password")
+        clock.advance(timedelta(minutes=30))
+        await pilot.click("#password-login")
+        await settle(pilot)
+        assert app.account is not None
 
 
 async def test_bad_phone_is_explained_beside_the_field(make_app: MakeApp, store: Store) -> None:
@@ -260,10 +319,12 @@ async def test_account_security_screen(make_app: MakeApp) -> None:
         assert isinstance(screen, AccountScreen)
         assert "已认证" in str(screen.query_one("#real-name", Static).render())
         # second verification
-        screen.query_one("#second-factor", Switch).value = True
+        await pilot.click("#second-factor")
         await settle(pilot)
         assert app.account is not None
         assert app.account.second_factor
+        assert "已开启" in str(screen.query_one("#second-factor-status", Static).render())
+        assert str(screen.query_one("#second-factor", Button).label) == "关闭"
         # payment password: trivial refused, then set
         await pilot.click("#set-payment")
         await pilot.pause()
@@ -293,6 +354,7 @@ async def test_account_security_screen(make_app: MakeApp) -> None:
         assert isinstance(app.screen, AccountScreen)
         assert app.client.token != old_token
         assert app.account is not None
+        assert ClientState.load(ClientState.path_for(app.store.path)).token == app.client.token
         # log out
         await pilot.click("#logout")
         await settle(pilot)
@@ -314,6 +376,47 @@ async def test_second_verification_at_login(make_app: MakeApp, store: Store) -> 
         assert app.account is None
         assert app.screen.query_one("#second-factor").display
         assert "138****8000" in str(app.screen.query_one("#second-factor-text", Static).render())
+        await pilot.click("#sf-send")
+        await settle(pilot)
+        await type_into(pilot, "#sf-code-input", latest_code(store, ADULT))
+        await pilot.click("#sf-confirm")
+        await settle(pilot)
+        assert app.account is not None
+        assert app.account.phone == ADULT
+
+
+async def test_second_verification_after_wechat(
+    make_app: MakeApp, store: Store, clock: FrozenClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        await pilot.click("#wechat")
+        await pilot.pause()
+        await pilot.click("#agree")
+        await settle(pilot)
+        await type_into(pilot, "#bind-phone-input", ADULT)  # links WeChat to the account
+        await pilot.click("#bind-send")
+        await settle(pilot)
+        await type_into(pilot, "#bind-code-input", latest_code(store, ADULT))
+        await pilot.click("#bind-confirm")
+        await settle(pilot)
+        assert app.account is not None
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.click("#second-factor")
+        await settle(pilot)
+        await pilot.click("#logout")
+        await settle(pilot)
+        assert app.account is None
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.click("#wechat")
+        await pilot.pause()
+        await pilot.click("#agree")
+        await settle(pilot)
+        assert app.account is None  # WeChat alone is not enough now
+        assert "138****8000" in str(app.screen.query_one("#second-factor-text", Static).render())
+        clock.advance(timedelta(seconds=61))  # a text every 60 s at most
         await pilot.click("#sf-send")
         await settle(pilot)
         await type_into(pilot, "#sf-code-input", latest_code(store, ADULT))
