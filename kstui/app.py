@@ -15,6 +15,7 @@ from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
+from kstui import cjk_overlay
 from kstui.client_state import ClientState
 from kstui.commands import ShopCommands
 from kstui.i18n import Translator
@@ -304,4 +305,5 @@ _PLACE_ACTIONS = frozenset({"home", "search", "place", "login", "logout", "comma
 
 def create_app(settings: Settings, store: Store, clock: Clock) -> KstuiApp:
     """Build the app: the one way the CLI, the servers and the tests get one."""
+    cjk_overlay.apply()  # toasts and dialogs over Chinese text keep their characters
     return KstuiApp(settings=settings, store=store, clock=clock)

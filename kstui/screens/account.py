@@ -241,17 +241,23 @@ class AccountScreen(KstuiScreen[None]):
     @on(Button.Pressed, "#second-factor")
     def _second_factor(self) -> None:
         app, token = self.shop, self.token
-        enabled = not (app.account is not None and app.account.second_factor)
+        if app.account is not None and app.account.second_factor:
+            from kstui.screens.security import SecondFactorOffScreen
 
-        def changed(account: AccountInfo) -> None:
-            app.account_changed(account)
-            key = "account.second_factor_on" if enabled else "account.second_factor_off"
-            self.notify(self.t(key), markup=False)
-
+            self._dialog(SecondFactorOffScreen, self._second_factor_changed)
+            return
         self._run(
-            lambda: account_security.set_second_factor(app.store, token, enabled, clock=app.clock),
-            changed,
+            lambda: account_security.set_second_factor(app.store, token, True, clock=app.clock),
+            self._second_factor_changed,
         )
+
+    def _second_factor_changed(self, account: AccountInfo | None) -> None:
+        if account is not None:
+            self.shop.account_changed(account)
+            key = (
+                "account.second_factor_on" if account.second_factor else "account.second_factor_off"
+            )
+            self.notify(self.t(key), markup=False)
 
     @on(Button.Pressed, ".end-session")
     def _end_session(self, event: Button.Pressed) -> None:

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
@@ -36,6 +37,7 @@ from kstui.services.errors import (
     WeakPassword,
     WrongPassword,
 )
+from kstui.services.identity import mask_phone
 from kstui.services.sms_codes import Purpose
 from kstui.widgets.form import FormField, PasswordMeter
 from kstui.widgets.translation import translate_own_bindings, translator_of
@@ -83,6 +85,7 @@ class _Dialog(ModalScreen[R]):
     }
     _Dialog .dialog-note {
         color: $text-muted;
+        margin-bottom: 1;
     }
     _Dialog .form-message {
         color: $error;
@@ -291,5 +294,38 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
                 clock=app.clock,
             ),  # fmt: skip
             lambda _: self.dismiss(True),
+            self.PLACEMENT,
+        )
+
+
+class SecondFactorOffScreen(_Dialog[AccountInfo | None]):
+    """关闭登录二次验证: proven with an SMS code; dismissed with the updated account."""
+
+    TITLE_KEY = "security.second_factor_off"
+    PLACEMENT: ClassVar[Placement] = {ProofNeeded: "off-code", CodeRejected: "off-code"}
+
+    def fields(self) -> ComposeResult:
+        t = self.t
+        yield Static(
+            Content(t("security.second_factor_off_why", phone=mask_phone(self.account.phone))),
+            classes="dialog-note",
+        )
+        yield FormField(
+            t("login.code"), name="off-code", max_length=6, restrict=CODE_INPUT,
+            placeholder=t("login.code_hint"),
+            beside=(Button(t("login.get_code"), id="send-code", compact=True),),
+        )  # fmt: skip
+
+    @on(Button.Pressed, "#send-code")
+    def _send(self) -> None:
+        self.send_code(Purpose.SECOND_FACTOR_OFF, "off-code")
+
+    def save(self) -> None:
+        app, token, code = shop_of(self), self.token, self.value("off-code")
+        self.run(
+            lambda: account_security.set_second_factor(
+                app.store, token, False, code=code, clock=app.clock
+            ),
+            self.dismiss,
             self.PLACEMENT,
         )

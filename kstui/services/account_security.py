@@ -112,20 +112,38 @@ def change_password(
     return result
 
 
-def set_second_factor(store: Store, token: str, enabled: bool, *, clock: Clock) -> AccountInfo:
+def set_second_factor(
+    store: Store, token: str, enabled: bool, *, code: str | None = None, clock: Clock
+) -> AccountInfo:
     """Turn the SMS code after the password (or 微信/QQ) at login on or off.
 
+    Turning it off needs an SMS code to the account's phone, so that a session left
+    open somewhere cannot take the protection away.
+
     Raises:
-        NotLoggedIn.
+        ProofNeeded, CodeRejected (turning off), NotLoggedIn.
     """
+    if not enabled and not code:
+        raise ProofNeeded()
     now = clock.now()
+    failure: DomainError | None = None
     with store.writing() as conn:
         account_id = session_account(conn, token, clock=clock)
-        conn.execute(
-            "UPDATE account SET second_factor = ? WHERE id = ?", (int(enabled), account_id)
-        )
-        record_event(conn, account_id, "second_factor_on" if enabled else "second_factor_off", now)
-        return account_info(conn, account_id)
+        if not enabled:  # the wrong try is counted (committed) before the error is raised
+            failure = check_code(
+                conn, phone_of(conn, account_id), Purpose.SECOND_FACTOR_OFF, code or "",
+                clock=clock,
+            )  # fmt: skip
+        if failure is None:
+            conn.execute(
+                "UPDATE account SET second_factor = ? WHERE id = ?", (int(enabled), account_id)
+            )
+            kind = "second_factor_on" if enabled else "second_factor_off"
+            record_event(conn, account_id, kind, now)
+            info = account_info(conn, account_id)
+    if failure is not None:
+        raise failure
+    return info
 
 
 def verify_real_name(
@@ -137,6 +155,9 @@ def verify_real_name(
     Raises:
         InvalidName, InvalidIdNumber, IdNumberTaken, AlreadyVerified, NotLoggedIn.
     """
+    with store.reading() as conn:  # a verified account hears that first, whatever it typed
+        if _column(conn, session_account(conn, token, clock=clock), "id_number") is not None:
+            raise AlreadyVerified()
     real_name = check_real_name(name)
     now = clock.now()
     resident = check_id_number(id_number, today=now.astimezone(CHINA).date())

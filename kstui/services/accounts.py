@@ -174,7 +174,7 @@ def login_with_password(
         row = _password_row(conn, phone)
         until = locked_until(conn, PASSWORD_LOCK, phone, now=now) if phone else None
     if until is not None:
-        raise PasswordLocked(minutes=minutes_left(until, now))
+        raise PasswordLocked(until=until, minutes=minutes_left(until, now))
     stored = row[1] if row else None
     right = verify_secret(password_hasher(), stored, password)
     if phone is None:
@@ -186,7 +186,7 @@ def login_with_password(
     with store.writing() as conn:
         until = locked_until(conn, PASSWORD_LOCK, phone, now=now)
         if until is not None:  # other tries locked it meanwhile
-            failure = PasswordLocked(minutes=minutes_left(until, now))
+            failure = PasswordLocked(until=until, minutes=minutes_left(until, now))
         elif right and row is not None and _password_row(conn, phone) == row:
             account_id = row[0]
             clear(conn, PASSWORD_LOCK, phone)
@@ -332,6 +332,7 @@ def register(
             now = clock.now()
             name = nickname or f"快手用户{phone[-4:]}"
             account_id = create_account(conn, phone, name, password_hash, now)
+            clear(conn, PASSWORD_LOCK, phone)  # guesses before it existed do not count
             result = log_in(conn, account_id, clock=clock, device=device, how="register")
     if failure is not None:
         raise failure
@@ -454,7 +455,9 @@ def _password_failure(
         return LoginFailed(reason="tries", left=failure.left)
     if account_id is not None:
         record_event(conn, account_id, "password_locked", now)
-    return PasswordLocked(minutes=minutes_left(failure.locked_until, now))
+    return PasswordLocked(
+        until=failure.locked_until, minutes=minutes_left(failure.locked_until, now)
+    )
 
 
 def _cannot_link(

@@ -8,6 +8,7 @@ inside the caller's write transaction, so that counting is atomic.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,4 +76,4 @@ def clear(conn: sqlite3.Connection, lock: Lock, subject: str) -> None:
 
 def minutes_left(until: datetime, now: datetime) -> int:
     """Whole minutes until `until`, rounded up (at least 1), for messages."""
-    return max(1, -(-int((until - now).total_seconds()) // 60))
+    return max(1, math.ceil((until - now).total_seconds() / 60))

@@ -37,6 +37,7 @@ class Purpose(StrEnum):
     CHANGE_PASSWORD = "change_password"
     PAYMENT_PASSWORD = "payment_password"
     BIND_PHONE = "bind_phone"
+    SECOND_FACTOR_OFF = "second_factor_off"
 
 
 _PURPOSE_TEXT = {
@@ -46,6 +47,7 @@ _PURPOSE_TEXT = {
     Purpose.CHANGE_PASSWORD: "修改登录密码",
     Purpose.PAYMENT_PASSWORD: "设置支付密码",
     Purpose.BIND_PHONE: "绑定手机号",
+    Purpose.SECOND_FACTOR_OFF: "关闭登录二次验证",
 }
 
 

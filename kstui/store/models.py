@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from kstui.store.enums import CouponKind, CouponScope, PromotionKind, ReturnPolicy, Role
@@ -306,7 +306,13 @@ class LinkedIdentity(SQLModel, table=True):
     __tablename__ = "linked_identity"
     __table_args__ = (
         UniqueConstraint("provider", "subject"),
-        UniqueConstraint("account_id", "provider", name="uq_linked_identity_account_provider"),
+        Index(
+            "uq_linked_identity_account_provider",
+            "account_id",
+            "provider",
+            unique=True,
+            sqlite_where=text("provider IN ('wechat', 'qq')"),
+        ),  # one 微信 and one QQ per account (SSH keys, later, may be many)
     )
 
     id: int | None = Field(default=None, primary_key=True)

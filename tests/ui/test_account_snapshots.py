@@ -223,3 +223,29 @@ def test_catalogue_logged_in(snap_compare: Snap, make_app: MakeApp) -> None:
     """You should see the catalogue greeting 测试买家 at the top instead of 未登录."""
     app = make_app(phone=BUYER)
     assert snap_compare(app, terminal_size=SMALL_TERMINAL, run_before=results_for)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_second_factor_off_dialog(
+    snap_compare: Snap, make_app: MakeApp, store: Store, lang: str
+) -> None:
+    """You should see 关闭登录二次验证 asking for an SMS code to 138****8000, the code
+    sent (the button counting down) and a wrong code refused under the field."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await results_for(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.click("#second-factor")
+        await settle(pilot)
+        await pilot.click("#send-code")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await type_into(pilot, "#off-code-input", "000000")
+        await pilot.click("#save")
+        await settle(pilot)
+
+    app = make_app(lang, phone=BUYER)
+    with store.writing() as conn:
+        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (BUYER,))
+    assert snap_compare(app, terminal_size=SMALL_TERMINAL, run_before=run_before)

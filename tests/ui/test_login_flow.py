@@ -18,7 +18,11 @@ from kstui.screens.coming_soon import ComingSoonScreen
 from kstui.screens.login import LoginScreen
 from kstui.screens.product import ProductScreen
 from kstui.screens.register import RegisterScreen
-from kstui.screens.security import ChangePasswordScreen, PaymentPasswordScreen
+from kstui.screens.security import (
+    ChangePasswordScreen,
+    PaymentPasswordScreen,
+    SecondFactorOffScreen,
+)
 from kstui.screens.social_auth import SocialAuthScreen
 from kstui.store.db import Store
 from kstui.widgets.form import FormField
@@ -33,6 +37,10 @@ from tests.ui.helpers import (
 
 MakeApp = Callable[..., KstuiApp]
 ADULT, MINOR, PASSWORD = "13800138000", "13800138001", "Kstui2026"
+
+
+def focused_id(app: KstuiApp) -> str | None:
+    return None if app.focused is None else app.focused.id
 
 
 def outbox_of(app: KstuiApp) -> list[object]:
@@ -81,10 +89,10 @@ async def test_logging_in_with_the_keyboard_only(make_app: MakeApp, store: Store
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_login(pilot)
-        assert app.focused is not None and app.focused.id == "code-phone-input"
+        assert focused_id(app) == "code-phone-input"
         await pilot.press(*"13800138000", "enter")  # Enter sends the code, moves on
         await settle(pilot)
-        assert app.focused is not None and app.focused.id == "code-input"
+        assert focused_id(app) == "code-input"
         assert app.screen.query_one("#send-code", Button).disabled
         await pilot.press(*latest_code(store, ADULT), "enter")  # Enter logs in
         await settle(pilot)
@@ -99,7 +107,7 @@ async def test_enter_goes_from_phone_to_password_then_logs_in(make_app: MakeApp)
         app.screen.query_one("TabbedContent").active = "password-tab"
         app.screen.query_one("#password-phone-input").focus()
         await pilot.press(*ADULT, "enter")
-        assert app.focused is not None and app.focused.id == "password-input"
+        assert focused_id(app) == "password-input"
         assert not list(outbox_of(app))  # no code sent from this tab
         await pilot.press(*PASSWORD, "enter")
         await settle(pilot)
@@ -424,3 +432,30 @@ async def test_second_verification_after_wechat(
         await settle(pilot)
         assert app.account is not None
         assert app.account.phone == ADULT
+
+
+async def test_turning_second_verification_off_asks_for_a_code(
+    make_app: MakeApp, store: Store
+) -> None:
+    app = make_app(phone=ADULT)
+    with store.writing() as conn:
+        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (ADULT,))
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.click("#second-factor")
+        await pilot.pause()
+        assert isinstance(app.screen, SecondFactorOffScreen)
+        await pilot.click("#save")  # no code yet
+        await settle(pilot)
+        assert error_of(app, "off-code")
+        await pilot.click("#send-code")
+        await settle(pilot)
+        await pilot.press(*latest_code(store, ADULT), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.account is not None
+        assert not app.account.second_factor
+        assert str(app.screen.query_one("#second-factor", Button).label) == "开启"

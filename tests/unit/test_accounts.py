@@ -1,14 +1,18 @@
-"""`kstui.services.accounts` (with `secrets_hashing` and the simulated `providers.social`)."""
+"""`kstui.services.accounts` (with `secrets_hashing`, the password lock of `lockout` and
+the simulated `providers.social`). Account security (passwords, payment password, real
+name) is tested in `test_account_security`, the lock table itself in `test_lockout`.
+
+The helpers here are shared with `test_account_security`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
-import sqlite3
 import string
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -16,35 +20,29 @@ from argon2 import PasswordHasher
 from kstui.providers.clock import FrozenClock
 from kstui.providers.sms import OutboxSms, outbox
 from kstui.providers.social import SocialProvider, device_identity
-from kstui.services import accounts
-from kstui.services.accounts import (
-    PAYMENT_LOCK,
+from kstui.services import account_security, accounts
+from kstui.services.account_records import (
     SECOND_FACTOR_TTL,
     SESSION_TTL,
-    LinkedAccount,
     LoggedIn,
-    PhoneNeeded,
     SecondFactorNeeded,
 )
+from kstui.services.accounts import LinkedAccount, PhoneNeeded
 from kstui.services.errors import (
+    AlreadyLinked,
     CodeRejected,
-    IdNumberTaken,
-    InvalidIdNumber,
-    InvalidName,
+    DomainError,
     InvalidPhone,
     LoginFailed,
     NotLoggedIn,
+    PasswordLocked,
     PasswordsDiffer,
-    PaymentLocked,
-    PaymentPasswordNotSet,
-    PaymentPasswordWrong,
     PhoneNotRegistered,
     PhoneTaken,
-    ProofNeeded,
-    TrivialPaymentPassword,
     WeakPassword,
-    WrongPassword,
 )
+from kstui.services.identity import normalize_phone
+from kstui.services.lockout import PASSWORD_LOCK, Lock
 from kstui.services.secrets_hashing import (
     code_hasher,
     hash_secret,
@@ -53,23 +51,33 @@ from kstui.services.secrets_hashing import (
     verify_secret,
 )
 from kstui.services.sms_codes import RESEND_INTERVAL, Purpose
-from kstui.store.db import Store
+from kstui.store.db import Store, from_db_time
 from kstui.store.enums import Role
 
 SMS = OutboxSms()
 LIN = "13800138000"
 """The adult shopper 林小满 (ID 110101199003074573, born 1990-03-07)."""
 MINOR = "13800138001"
-"""陈一一, born 2012-05-06."""
+"""陈一一, born 2012-05-06 (verified)."""
 MERCHANT = "13900139000"
+"""衣衣掌柜: not verified."""
 NEW = "13700137000"
 """A phone without an account."""
 PASSWORD = "Kstui2026"
+WRONG_PASSWORD = "Kstui2025"
 LIN_ID = "110101199003074573"
 ID_WITH_X = "44030419851203001X"
 TODAY = date(2026, 11, 22)
 NEW_PASSWORD = ("Newpass123", "Newpass123")
 SNAPSHOT_TABLES = ("account", "login_session", "account_event", "linked_identity")
+"""Tables with an `id`, compared by `snapshot` together with `lockout`."""
+TRIES_LEFT = [
+    ("LoginFailed", "error.login_failed.tries", {"reason": "tries", "left": n})
+    for n in (4, 3, 2, 1)
+]
+"""The answers to the first four wrong passwords in a row (see `outcome`)."""
+LOCKED_30 = ("PasswordLocked", "error.password_locked", {"minutes": 30})
+"""The answer to the fifth, and to any password in the next 30 minutes."""
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -124,9 +132,42 @@ def kinds(store: Store, phone: str) -> list[str]:
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     with store.reading() as conn:
-        return {
+        tables = {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SNAPSHOT_TABLES
         }
+        tables["lockout"] = conn.execute("SELECT * FROM lockout ORDER BY scope, subject").fetchall()
+        return tables
+
+
+def lockout(store: Store, lock: Lock, subject: str) -> tuple[int, datetime | None] | None:
+    """The (failures, locked_until) row of `subject` under `lock`, None if there is none."""
+    with store.reading() as conn:
+        row = conn.execute(
+            "SELECT failures, locked_until FROM lockout WHERE scope = ? AND subject = ?",
+            (lock.scope, subject),
+        ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), None if row[1] is None else from_db_time(row[1])
+
+
+def outcome(error: DomainError) -> tuple[str, str, dict[str, object]]:
+    """What a shopper learns from an error: its kind, message and parameters (a lock's
+    end is shown as minutes left)."""
+    shown = {k: v for k, v in error.params.items() if k != "until"}
+    return type(error).__name__, error.message_key, shown
+
+
+def wrong_logins(
+    store: Store, clock: FrozenClock, phone: str, times: int
+) -> list[tuple[str, str, dict[str, object]]]:
+    """Try `times` wrong passwords for `phone`; what each try answered."""
+    answers = []
+    for _ in range(times):
+        with pytest.raises((LoginFailed, PasswordLocked)) as caught:
+            accounts.login_with_password(store, phone, WRONG_PASSWORD, clock=clock, device="pc")
+        answers.append(outcome(caught.value))
+    return answers
 
 
 def hash_params(argon2_hash: str) -> str:
@@ -357,16 +398,29 @@ def test_login_with_password(store: Store, clock: FrozenClock) -> None:
 
 @pytest.mark.parametrize(
     ("phone", "password"),
-    [(LIN, "Kstui2025"), (LIN, ""), (NEW, PASSWORD), ("not a phone", PASSWORD), ("", PASSWORD)],
+    [(LIN, WRONG_PASSWORD), (LIN, ""), (NEW, PASSWORD), ("+86 137 0013 7000", WRONG_PASSWORD)],
 )
 def test_login_failures_are_all_alike(
     store: Store, clock: FrozenClock, phone: str, password: str
 ) -> None:
+    """A wrong password and a phone without an account: the same answer, the same count."""
     before = snapshot(store)
     with pytest.raises(LoginFailed) as caught:
         accounts.login_with_password(store, phone, password, clock=clock, device="pc")
-    assert caught.value.message_key == "error.login_failed"
-    assert caught.value.params == {}
+    assert outcome(caught.value) == TRIES_LEFT[0]
+    counted = ("password", normalize_phone(phone), 1, None)
+    assert snapshot(store) == before | {"lockout": [counted]}
+
+
+@pytest.mark.parametrize("phone", ["not a phone", "", "010 12345678"])
+def test_login_with_no_phone_at_all_counts_nothing(
+    store: Store, clock: FrozenClock, phone: str
+) -> None:
+    before = snapshot(store)
+    for _ in range(PASSWORD_LOCK.max_failures + 1):
+        with pytest.raises(LoginFailed) as caught:
+            accounts.login_with_password(store, phone, PASSWORD, clock=clock, device="pc")
+        assert outcome(caught.value) == ("LoginFailed", "error.login_failed", {})
     assert snapshot(store) == before
 
 
@@ -407,12 +461,150 @@ def test_login_rehashes_a_password_hashed_with_weaker_parameters(
     assert not needs_rehash(password_hasher(), stored)
 
 
+# -- the password lock ------------------------------------------------------------------------
+
+
+def test_password_lock_is_5_tries_for_30_minutes() -> None:
+    assert (PASSWORD_LOCK.max_failures, PASSWORD_LOCK.duration) == (5, timedelta(minutes=30))
+
+
+def test_five_wrong_passwords_lock_password_login(store: Store, clock: FrozenClock) -> None:
+    assert wrong_logins(store, clock, LIN, 5) == [*TRIES_LEFT, LOCKED_30]
+    locked_at = clock.now()
+    assert lockout(store, PASSWORD_LOCK, LIN) == (0, locked_at + PASSWORD_LOCK.duration)
+    assert kinds(store, LIN) == ["password_locked"]
+    before = snapshot(store)
+    # While locked even the right password is refused, and nothing is counted.
+    with pytest.raises(PasswordLocked) as caught:
+        accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert outcome(caught.value) == LOCKED_30
+    assert wrong_logins(store, clock, LIN, 3) == [LOCKED_30] * 3
+    assert snapshot(store) == before
+    # The lock is the phone's: other accounts log in as usual.
+    other = accounts.login_with_password(store, MINOR, PASSWORD, clock=clock, device="pc")
+    assert isinstance(other, LoggedIn)
+
+
+def test_unknown_phone_is_locked_alike(store: Store, clock: FrozenClock) -> None:
+    """Being locked must not tell whether a phone has an account."""
+    before = snapshot(store)
+    unknown = wrong_logins(store, clock, NEW, 7)
+    assert unknown == [*TRIES_LEFT, LOCKED_30, LOCKED_30, LOCKED_30]
+    assert wrong_logins(store, clock, LIN, 7) == unknown
+    until = clock.now() + PASSWORD_LOCK.duration
+    assert lockout(store, PASSWORD_LOCK, NEW) == lockout(store, PASSWORD_LOCK, LIN) == (0, until)
+    after = snapshot(store)
+    assert after["account"] == before["account"]  # no account for NEW came of it
+    assert after["login_session"] == before["login_session"]
+
+
+def test_password_lock_ends_after_exactly_30_minutes(store: Store, clock: FrozenClock) -> None:
+    wrong_logins(store, clock, LIN, 5)
+    clock.advance(PASSWORD_LOCK.duration - timedelta(seconds=1))
+    with pytest.raises(PasswordLocked) as caught:
+        accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert outcome(caught.value)[2] == {"minutes": 1}
+    clock.advance(timedelta(seconds=1))
+    result = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+    assert lockout(store, PASSWORD_LOCK, LIN) is None
+
+
+def test_wrong_password_after_the_lock_counts_from_the_start(
+    store: Store, clock: FrozenClock
+) -> None:
+    wrong_logins(store, clock, NEW, 5)
+    clock.advance(PASSWORD_LOCK.duration)
+    assert wrong_logins(store, clock, NEW, 5) == [*TRIES_LEFT, LOCKED_30]
+
+
+@pytest.mark.parametrize("minutes_later", [0, 29])
+def test_code_login_lifts_the_password_lock(
+    store: Store, clock: FrozenClock, minutes_later: int
+) -> None:
+    wrong_logins(store, clock, LIN, 5)
+    clock.advance(timedelta(minutes=minutes_later))
+    code_login(store, clock)
+    assert lockout(store, PASSWORD_LOCK, LIN) is None
+    result = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+    assert wrong_logins(store, clock, LIN, 1) == TRIES_LEFT[:1]
+
+
+def test_binding_a_phone_lifts_its_password_lock(store: Store, clock: FrozenClock) -> None:
+    wrong_logins(store, clock, NEW, 5)
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    accounts.bind_phone(store, identity, NEW, code, clock=clock, device="pc")
+    assert lockout(store, PASSWORD_LOCK, NEW) is None
+
+
+def test_registering_a_phone_lifts_its_password_lock(store: Store, clock: FrozenClock) -> None:
+    """Strangers' guesses before the account existed must not lock out its new owner."""
+    wrong_logins(store, clock, NEW, 5)
+    code = code_for(store, clock, NEW, Purpose.REGISTER)
+    accounts.register(store, NEW, code, *NEW_PASSWORD, clock=clock, device="pc")
+    result = accounts.login_with_password(store, NEW, NEW_PASSWORD[0], clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+
+
+def test_wrong_code_login_leaves_the_password_lock(store: Store, clock: FrozenClock) -> None:
+    wrong_logins(store, clock, LIN, 5)
+    code = code_for(store, clock, LIN, Purpose.LOGIN)
+    with pytest.raises(CodeRejected):
+        accounts.login_with_code(store, LIN, wrong(code), clock=clock, device="pc")
+    with pytest.raises(PasswordLocked) as caught:
+        accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert outcome(caught.value)[2] == {"minutes": 29}  # a minute went by asking for the code
+
+
+def test_right_password_resets_the_count(store: Store, clock: FrozenClock) -> None:
+    assert wrong_logins(store, clock, LIN, 4) == TRIES_LEFT
+    assert lockout(store, PASSWORD_LOCK, LIN) == (4, None)
+    result = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+    assert lockout(store, PASSWORD_LOCK, LIN) is None
+    assert wrong_logins(store, clock, LIN, 5) == [*TRIES_LEFT, LOCKED_30]
+
+
+def test_password_lock_counts_exactly_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    """8 devices guess the password of one phone at once, on real threads: the lock comes
+    after exactly 5 wrong passwords, no try is lost or counted twice."""
+    threads_count = 8
+    barrier = threading.Barrier(threads_count)
+    outcomes: list[object] = [None] * threads_count
+
+    def attempt(slot: int) -> None:
+        barrier.wait(timeout=10)
+        try:
+            accounts.login_with_password(
+                store, LIN, f"Guess{slot}2026", clock=clock, device=f"device {slot}"
+            )
+        except BaseException as error:  # reported by the assertions below
+            outcomes[slot] = error
+
+    threads = [threading.Thread(target=attempt, args=(slot,)) for slot in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    failed = sorted(o.params["left"] for o in outcomes if isinstance(o, LoginFailed))
+    locked = [o for o in outcomes if isinstance(o, PasswordLocked)]
+    assert failed == [1, 2, 3, 4], outcomes
+    assert len(locked) == threads_count - 4, outcomes
+    assert {o.params["minutes"] for o in locked} == {30}
+    assert lockout(store, PASSWORD_LOCK, LIN) == (0, clock.now() + PASSWORD_LOCK.duration)
+    assert kinds(store, LIN) == ["password_locked"]
+    with store.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM login_session").fetchone() == (0,)
+
+
 # -- second verification ----------------------------------------------------------------------
 
 
 def test_second_factor_login(store: Store, clock: FrozenClock) -> None:
     token = code_login(store, clock)
-    info = accounts.set_second_factor(store, token, True, clock=clock)
+    info = account_security.set_second_factor(store, token, True, clock=clock)
     assert info.second_factor
     clock.advance(RESEND_INTERVAL)
     pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="平板")
@@ -421,7 +613,7 @@ def test_second_factor_login(store: Store, clock: FrozenClock) -> None:
     # Only the password is proven: the challenge is no session yet.
     assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
     with pytest.raises(NotLoggedIn):
-        accounts.set_second_factor(store, pending.challenge, False, clock=clock)
+        account_security.set_second_factor(store, pending.challenge, True, clock=clock)
     with store.reading() as conn:
         assert len(accounts.sessions(conn, token, clock=clock)) == 1
     accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
@@ -434,14 +626,14 @@ def test_second_factor_login(store: Store, clock: FrozenClock) -> None:
     assert result.token == pending.challenge
     assert accounts.account_for_token(store, result.token, clock=clock) == result.account
     assert result.account.id == account_id(store, LIN)
-    assert events(store, LIN)[-2:] == [("second_factor_on", ""), ("login", "password+sms")]
+    assert events(store, LIN)[-2:] == [("second_factor_on", ""), ("login", "second_factor")]
     with pytest.raises(NotLoggedIn):  # a challenge is completed once
         accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
 
 
 def test_second_factor_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
     token = code_login(store, clock)
-    accounts.set_second_factor(store, token, True, clock=clock)
+    account_security.set_second_factor(store, token, True, clock=clock)
     pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
     assert isinstance(pending, SecondFactorNeeded)
     code = code_for(store, clock, LIN, Purpose.LOGIN)
@@ -452,7 +644,7 @@ def test_second_factor_code_must_be_of_its_purpose(store: Store, clock: FrozenCl
 
 def test_stale_second_factor_challenge(store: Store, clock: FrozenClock) -> None:
     token = code_login(store, clock)
-    accounts.set_second_factor(store, token, True, clock=clock)
+    account_security.set_second_factor(store, token, True, clock=clock)
     pending = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
     assert isinstance(pending, SecondFactorNeeded)
     clock.advance(timedelta(minutes=6))
@@ -464,17 +656,6 @@ def test_stale_second_factor_challenge(store: Store, clock: FrozenClock) -> None
     with pytest.raises(NotLoggedIn):
         accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
     assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
-
-
-def test_second_factor_off_again(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.set_second_factor(store, token, True, clock=clock)
-    info = accounts.set_second_factor(store, token, False, clock=clock)
-    assert not info.second_factor
-    assert column(store, LIN, "second_factor") == 0
-    result = accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
-    assert isinstance(result, LoggedIn)
-    assert kinds(store, LIN) == ["login", "second_factor_on", "second_factor_off", "login"]
 
 
 # -- sessions ---------------------------------------------------------------------------------
@@ -490,7 +671,7 @@ def test_session_tokens_are_random_and_stored_hashed(
         asked.append(nbytes)
         return real_token_urlsafe(nbytes)
 
-    monkeypatch.setattr("kstui.services.accounts.secrets.token_urlsafe", spy)
+    monkeypatch.setattr("kstui.services.account_records.secrets.token_urlsafe", spy)
     tokens = [code_login(store, clock, device=f"device {i}") for i in range(3)]
     assert asked == [32, 32, 32]  # 256 bits
     assert len(set(tokens)) == 3
@@ -573,278 +754,6 @@ def test_sessions_list_this_device_first_and_end_another(store: Store, clock: Fr
         accounts.end_session(store, pc_token, listed[1].id, clock=clock)
 
 
-# -- changing the login password --------------------------------------------------------------
-
-
-def test_change_password_ends_every_session(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock, device="手机")
-    other = code_login(store, clock, device="电脑")
-    result = accounts.change_password(
-        store, token, "Newpass2027", "Newpass2027", current=PASSWORD, clock=clock, device="手机"
-    )
-    assert accounts.account_for_token(store, token, clock=clock) is None
-    assert accounts.account_for_token(store, other, clock=clock) is None
-    assert accounts.account_for_token(store, result.token, clock=clock) == result.account
-    with store.reading() as conn:
-        assert [s.device for s in accounts.sessions(conn, result.token, clock=clock)] == ["手机"]
-    assert kinds(store, LIN)[-2:] == ["password_changed", "login"]
-    with pytest.raises(LoginFailed):
-        accounts.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
-    assert isinstance(
-        accounts.login_with_password(store, LIN, "Newpass2027", clock=clock, device="pc"), LoggedIn
-    )
-
-
-def test_change_password_needs_proof(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    code = code_for(store, clock, LIN, Purpose.CHANGE_PASSWORD)
-    before = snapshot(store)
-    new = ("Newpass2027", "Newpass2027")
-    with pytest.raises(ProofNeeded):
-        accounts.change_password(store, token, *new, clock=clock, device="pc")
-    with pytest.raises(WrongPassword):
-        accounts.change_password(store, token, *new, current="Kstui2025", clock=clock, device="pc")
-    with pytest.raises(CodeRejected):
-        accounts.change_password(store, token, *new, code=wrong(code), clock=clock, device="pc")
-    with pytest.raises(WeakPassword):
-        accounts.change_password(
-            store, token, "short1", "short1", code=code, clock=clock, device="pc"
-        )
-    assert snapshot(store) == before
-    result = accounts.change_password(store, token, *new, code=code, clock=clock, device="pc")
-    assert accounts.account_for_token(store, token, clock=clock) is None
-    assert accounts.account_for_token(store, result.token, clock=clock) is not None
-    assert PasswordHasher().verify(str(column(store, LIN, "password_hash")), "Newpass2027")
-
-
-def test_change_password_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    code = code_for(store, clock, LIN, Purpose.PAYMENT_PASSWORD)
-    with pytest.raises(CodeRejected) as caught:
-        accounts.change_password(
-            store, token, "Newpass2027", "Newpass2027", code=code, clock=clock, device="pc"
-        )
-    assert caught.value.params == {"reason": "missing"}
-
-
-def test_change_password_when_logged_out(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.logout(store, token, clock=clock)
-    with pytest.raises(NotLoggedIn):
-        accounts.change_password(
-            store, token, "Newpass2027", "Newpass2027", current=PASSWORD, clock=clock, device="x"
-        )
-
-
-# -- payment password -------------------------------------------------------------------------
-
-
-def test_set_payment_password_the_first_time(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
-    stored = str(column(store, LIN, "payment_password_hash"))
-    assert hash_params(stored) == CURRENT_PARAMS
-    assert PasswordHasher().verify(stored, "135790")
-    info = accounts.account_for_token(store, token, clock=clock)
-    assert info is not None
-    assert info.has_payment_password
-    accounts.verify_payment_password(store, account_id(store, LIN), "135790", clock=clock)
-    assert kinds(store, LIN) == ["login", "payment_password_set"]
-
-
-@pytest.mark.parametrize(
-    "password",
-    [
-        "123456",
-        "654321",
-        "111111",
-        "000000",
-        "12a456",
-        "12345",
-        "900307",
-        "030790",
-        "070390",
-        "074573",
-    ],  # fmt: skip
-)
-def test_trivial_payment_password_leaves_the_account_unchanged(
-    store: Store, clock: FrozenClock, password: str
-) -> None:
-    token = code_login(store, clock)
-    before = snapshot(store)
-    with pytest.raises(TrivialPaymentPassword):
-        accounts.set_payment_password(store, token, password, password, clock=clock)
-    assert snapshot(store) == before
-    assert column(store, LIN, "payment_password_hash") is None
-
-
-def test_personal_payment_password_of_another_shopper_is_fine(
-    store: Store, clock: FrozenClock
-) -> None:
-    token = code_login(store, clock, phone=MINOR)  # 陈一一: 900307 is not her birthday
-    accounts.set_payment_password(store, token, "900307", "900307", clock=clock)
-    with pytest.raises(TrivialPaymentPassword) as caught:
-        accounts.set_payment_password(store, token, "120506", "120506", old="900307", clock=clock)
-    assert caught.value.params == {"reason": "personal"}
-
-
-def test_changing_the_payment_password_needs_proof(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
-    code = code_for(store, clock, LIN, Purpose.PAYMENT_PASSWORD)
-    before = snapshot(store)
-    new = ("246813", "246813")
-    with pytest.raises(ProofNeeded):
-        accounts.set_payment_password(store, token, *new, clock=clock)
-    with pytest.raises(WrongPassword):
-        accounts.set_payment_password(store, token, *new, old="135791", clock=clock)
-    with pytest.raises(CodeRejected) as caught:
-        accounts.set_payment_password(store, token, *new, code=wrong(code), clock=clock)
-    assert caught.value.params == {"reason": "wrong", "left": 4}
-    with pytest.raises(TrivialPaymentPassword):
-        accounts.set_payment_password(store, token, "123456", "123456", code=code, clock=clock)
-    assert snapshot(store) == before
-    accounts.set_payment_password(store, token, *new, code=code, clock=clock)
-    stored = str(column(store, LIN, "payment_password_hash"))
-    assert PasswordHasher().verify(stored, "246813")
-    accounts.set_payment_password(store, token, "975318", "975318", old="246813", clock=clock)
-    assert PasswordHasher().verify(str(column(store, LIN, "payment_password_hash")), "975318")
-    assert kinds(store, LIN).count("payment_password_set") == 3
-
-
-def test_payment_password_code_must_be_of_its_purpose(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
-    code = code_for(store, clock, LIN, Purpose.CHANGE_PASSWORD)
-    with pytest.raises(CodeRejected) as caught:
-        accounts.set_payment_password(store, token, "246813", "246813", code=code, clock=clock)
-    assert caught.value.params == {"reason": "missing"}
-
-
-def test_paying_without_a_payment_password(store: Store, clock: FrozenClock) -> None:
-    with pytest.raises(PaymentPasswordNotSet):
-        accounts.verify_payment_password(store, account_id(store, LIN), "135790", clock=clock)
-
-
-def test_five_wrong_payment_passwords_lock_payments_for_30_minutes(
-    store: Store, clock: FrozenClock
-) -> None:
-    token = code_login(store, clock)
-    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
-    lin = account_id(store, LIN)
-    for left in (4, 3, 2, 1):
-        with pytest.raises(PaymentPasswordWrong) as wrong_try:
-            accounts.verify_payment_password(store, lin, "975310", clock=clock)
-        assert wrong_try.value.params == {"left": left}
-    locked_at = clock.now()
-    with pytest.raises(PaymentLocked) as locked:
-        accounts.verify_payment_password(store, lin, "975310", clock=clock)
-    assert locked.value.params == {"until": locked_at + PAYMENT_LOCK, "minutes": 30}
-    assert column(store, LIN, "payment_locked_until") is not None
-    assert kinds(store, LIN)[-1] == "payment_locked"
-    info = accounts.account_for_token(store, token, clock=clock)
-    assert info is not None
-    assert info.payment_locked_until == locked_at + PAYMENT_LOCK
-
-    clock.advance(PAYMENT_LOCK - timedelta(seconds=1))
-    with pytest.raises(PaymentLocked) as still:
-        accounts.verify_payment_password(store, lin, "135790", clock=clock)
-    assert still.value.params["minutes"] == 1
-    clock.advance(timedelta(seconds=1))
-    with pytest.raises(PaymentPasswordWrong) as restarted:
-        accounts.verify_payment_password(store, lin, "975310", clock=clock)
-    assert restarted.value.params == {"left": 4}
-    accounts.verify_payment_password(store, lin, "135790", clock=clock)
-    assert column(store, LIN, "payment_locked_until") is None
-    assert column(store, LIN, "payment_failures") == 0
-
-
-def test_right_payment_password_resets_the_count(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock)
-    accounts.set_payment_password(store, token, "135790", "135790", clock=clock)
-    lin = account_id(store, LIN)
-    for _ in range(4):
-        with pytest.raises(PaymentPasswordWrong):
-            accounts.verify_payment_password(store, lin, "975310", clock=clock)
-    assert column(store, LIN, "payment_failures") == 4
-    accounts.verify_payment_password(store, lin, "135790", clock=clock)
-    assert column(store, LIN, "payment_failures") == 0
-    with pytest.raises(PaymentPasswordWrong) as caught:
-        accounts.verify_payment_password(store, lin, "975310", clock=clock)
-    assert caught.value.params == {"left": 4}
-
-
-# -- real name --------------------------------------------------------------------------------
-
-
-def test_verify_real_name(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock, phone=MERCHANT)
-    info = accounts.verify_real_name(store, token, " 王小二 ", ID_WITH_X.lower(), clock=clock)
-    assert (info.real_name, info.birth_date) == ("王小二", date(1985, 12, 3))
-    assert info.verified
-    assert not info.is_minor(TODAY)
-    assert column(store, MERCHANT, "id_number") == ID_WITH_X
-    assert column(store, MERCHANT, "real_name") == "王小二"
-    assert column(store, MERCHANT, "birth_date") == "1985-12-03"
-    assert kinds(store, MERCHANT)[-1] == "real_name_verified"
-
-
-def test_minor_account_is_a_minor(store: Store, clock: FrozenClock) -> None:
-    token = code_login(store, clock, phone=MINOR)
-    info = accounts.account_for_token(store, token, clock=clock)
-    assert info is not None
-    assert info.birth_date == date(2012, 5, 6)
-    assert info.is_minor(TODAY)
-    assert not info.is_minor(date(2030, 5, 6))
-
-
-def test_verified_minor_id_makes_a_minor(store: Store, clock: FrozenClock) -> None:
-    from stdnum.cn import ric
-
-    first17 = "11010120081123123"
-    number = first17 + ric.calc_check_digit(first17 + "0")
-    token = code_login(store, clock, phone=MERCHANT)
-    info = accounts.verify_real_name(store, token, "张小明", number, clock=clock)
-    assert info.is_minor(TODAY)
-    assert not info.is_minor(date(2026, 11, 23))
-
-
-def test_id_number_of_another_account_is_taken(store: Store, clock: FrozenClock) -> None:
-    merchant = code_login(store, clock, phone=MERCHANT)
-    before = snapshot(store)
-    with pytest.raises(IdNumberTaken):
-        accounts.verify_real_name(store, merchant, "林小满", LIN_ID, clock=clock)
-    assert snapshot(store) == before
-    accounts.verify_real_name(store, merchant, "王小二", ID_WITH_X, clock=clock)
-    lin = code_login(store, clock, phone=LIN)
-    before = snapshot(store)
-    with pytest.raises(IdNumberTaken):
-        accounts.verify_real_name(store, lin, "王小二", ID_WITH_X.lower(), clock=clock)
-    assert snapshot(store) == before
-    # Verifying again with one's own number is no conflict.
-    info = accounts.verify_real_name(store, lin, "林小满", LIN_ID, clock=clock)
-    assert info.real_name == "林小满"
-
-
-@pytest.mark.parametrize(
-    ("name", "id_number", "error"),
-    [
-        ("王小二", "110101199003074574", InvalidIdNumber),
-        ("王小二", "110101900307457", InvalidIdNumber),
-        ("Wang Xiaoer", ID_WITH_X, InvalidName),
-        ("王", ID_WITH_X, InvalidName),
-    ],
-)
-def test_rejected_real_name_changes_nothing(
-    store: Store, clock: FrozenClock, name: str, id_number: str, error: type
-) -> None:
-    token = code_login(store, clock, phone=MERCHANT)
-    before = snapshot(store)
-    with pytest.raises(error):
-        accounts.verify_real_name(store, token, name, id_number, clock=clock)
-    assert snapshot(store) == before
-
-
 # -- WeChat / QQ ------------------------------------------------------------------------------
 
 
@@ -902,11 +811,77 @@ def test_one_identity_is_linked_once(store: Store, clock: FrozenClock) -> None:
     identity = device_identity(SocialProvider.WECHAT, "device-1")
     lin_code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
     accounts.bind_phone(store, identity, LIN, lin_code, clock=clock, device="pc")
-    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    for phone in (NEW, MINOR, LIN):  # no account, another account, the same account
+        code = code_for(store, clock, phone, Purpose.BIND_PHONE)
+        before = snapshot(store)
+        with pytest.raises(AlreadyLinked) as caught:
+            accounts.bind_phone(store, identity, phone, code, clock=clock, device="pc")
+        assert caught.value.params == {"reason": "identity"}
+        assert caught.value.message_key == "error.already_linked.identity"
+        assert snapshot(store) == before
+    again = accounts.login_with_social(store, identity, clock=clock, device="pc")
+    assert isinstance(again, LoggedIn)
+    assert again.account.id == account_id(store, LIN)
+
+
+def test_an_account_links_one_identity_per_provider(store: Store, clock: FrozenClock) -> None:
+    first = device_identity(SocialProvider.WECHAT, "device-1")
+    second = device_identity(SocialProvider.WECHAT, "device-2")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    accounts.bind_phone(store, first, LIN, code, clock=clock, device="pc")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
     before = snapshot(store)
-    with pytest.raises(sqlite3.IntegrityError):
-        accounts.bind_phone(store, identity, NEW, code, clock=clock, device="pc")
+    with pytest.raises(AlreadyLinked) as caught:
+        accounts.bind_phone(store, second, LIN, code, clock=clock, device="pc")
+    assert caught.value.params == {"reason": "provider"}
+    assert caught.value.message_key == "error.already_linked.provider"
     assert snapshot(store) == before
+    assert accounts.login_with_social(store, second, clock=clock, device="pc") == PhoneNeeded(
+        identity=second
+    )
+    # Another provider, or another phone, is fine.
+    qq = device_identity(SocialProvider.QQ, "device-2")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    accounts.bind_phone(store, qq, LIN, code, clock=clock, device="pc")
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    accounts.bind_phone(store, second, NEW, code, clock=clock, device="pc")
+    with store.reading() as conn:
+        linked = accounts.linked_accounts(conn, account_id(store, LIN))
+    assert [a.provider for a in linked] == ["wechat", "qq"]
+
+
+def test_social_login_with_second_factor(store: Store, clock: FrozenClock) -> None:
+    identity = device_identity(SocialProvider.QQ, "device-1")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    bound = accounts.bind_phone(store, identity, LIN, code, clock=clock, device="pc")
+    account_security.set_second_factor(store, bound.token, True, clock=clock)
+    clock.advance(RESEND_INTERVAL)
+    pending = accounts.login_with_social(store, identity, clock=clock, device="平板")
+    assert isinstance(pending, SecondFactorNeeded)
+    assert pending.phone == LIN
+    assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
+    accounts.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
+    code = last_code(store, LIN)
+    with pytest.raises(CodeRejected):
+        accounts.complete_second_factor(store, pending.challenge, wrong(code), clock=clock)
+    assert accounts.account_for_token(store, pending.challenge, clock=clock) is None
+    result = accounts.complete_second_factor(store, pending.challenge, code, clock=clock)
+    assert result.account.id == account_id(store, LIN)
+    assert accounts.account_for_token(store, result.token, clock=clock) == result.account
+    assert events(store, LIN)[-1] == ("login", "second_factor")
+    assert kinds(store, LIN).count("login") == 2  # the binding, then this one
+
+
+def test_social_login_without_second_factor_is_direct(store: Store, clock: FrozenClock) -> None:
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    bound = accounts.bind_phone(store, identity, LIN, code, clock=clock, device="pc")
+    account_security.set_second_factor(store, bound.token, True, clock=clock)
+    off = code_for(store, clock, LIN, Purpose.SECOND_FACTOR_OFF)
+    account_security.set_second_factor(store, bound.token, False, code=off, clock=clock)
+    result = accounts.login_with_social(store, identity, clock=clock, device="pc")
+    assert isinstance(result, LoggedIn)
+    assert events(store, LIN)[-1] == ("login", "wechat")
 
 
 def test_bind_phone_needs_the_right_code(store: Store, clock: FrozenClock) -> None:

@@ -63,19 +63,11 @@ def upgrade() -> None:
     sa.Column('linked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('account_id', 'provider', name='uq_linked_identity_account_provider'),
     sa.UniqueConstraint('provider', 'subject')
     )
     with op.batch_alter_table('linked_identity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_linked_identity_account_id'), ['account_id'], unique=False)
 
-    op.create_table('lockout',
-    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.PrimaryKeyConstraint('scope', 'subject')
-    )
     op.create_table('login_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -96,6 +88,8 @@ def upgrade() -> None:
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('second_factor', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('payment_password_hash', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+        batch_op.add_column(sa.Column('payment_failures', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('payment_locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.create_unique_constraint('uq_account_id_number', ['id_number'])
 
 
@@ -106,6 +100,8 @@ def downgrade() -> None:
         # rendered.  Add a name, or use a naming convention; see
         # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint('uq_account_id_number', type_='unique')
+        batch_op.drop_column('payment_locked_until')
+        batch_op.drop_column('payment_failures')
         batch_op.drop_column('payment_password_hash')
         batch_op.drop_column('second_factor')
 
@@ -113,7 +109,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_session_account_id'))
 
     op.drop_table('login_session')
-    op.drop_table('lockout')
     with op.batch_alter_table('linked_identity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_linked_identity_account_id'))
 
