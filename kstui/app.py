@@ -20,7 +20,7 @@ from kstui.client_state import ClientState
 from kstui.commands import ShopCommands
 from kstui.i18n import Translator
 from kstui.providers.clock import Clock
-from kstui.providers.sms import OutboxSms, SmsGateway, outbox
+from kstui.providers.sms import OutboxSms, SmsGateway, newest_to
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
@@ -154,8 +154,8 @@ class KstuiApp(App[None]):
             return
         try:
             logout(self.store, token, clock=self.clock)
-        except StoreError:
-            text = self.translator("error.unexpected")
+        except StoreError as error:
+            text = self.translator(error.message_key)
             self.call_from_thread(self.notify, text, markup=False, severity="error")
             return
         self.call_from_thread(self.logged_out)
@@ -177,6 +177,10 @@ class KstuiApp(App[None]):
             then()
             return
         from kstui.screens.login import LoginScreen
+        from kstui.screens.register import RegisterScreen
+
+        if any(isinstance(s, LoginScreen | RegisterScreen) for s in self.screen_stack):
+            return  # logging in already: one login screen at a time
 
         def after(logged_in: bool | None) -> None:
             if logged_in:
@@ -191,12 +195,14 @@ class KstuiApp(App[None]):
 
     @work(thread=True, group="sms")
     def _show_sms(self, phone: str) -> None:
-        with self.store.reading() as conn:
-            messages = outbox(conn, phone=phone, limit=1)
-        if messages:
+        try:
+            message = newest_to(self.store, phone)
+        except StoreError:  # the text is in the outbox all the same (kstui sms outbox)
+            return
+        if message is not None:
             title = self.translator("sms.title", phone=mask_phone(phone))
             self.call_from_thread(
-                self.notify, printable(messages[0].text), title=title, timeout=20, markup=False
+                self.notify, printable(message.text), title=title, timeout=20, markup=False
             )
 
     def on_resize(self, event: Resize) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kstui.store.db import db_time, from_db_time
+from kstui.store.db import Store, db_time, from_db_time
 
 SIGNATURE = "【快手小店】"
 
@@ -55,3 +55,14 @@ def outbox(
         [*params, limit],
     )
     return [SmsMessage(mid, p, text, from_db_time(at)) for mid, p, text, at in rows]
+
+
+def newest_to(store: Store, phone: str) -> SmsMessage | None:
+    """The newest text to `phone`, if any (what the simulated phone shows).
+
+    Raises:
+        StoreError: the store cannot be read.
+    """
+    with store.reading() as conn:
+        newest = outbox(conn, phone=phone, limit=1)
+    return newest[0] if newest else None

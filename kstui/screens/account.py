@@ -74,7 +74,9 @@ class AccountScreen(KstuiScreen[None]):
 
     def _show_account(self, account: AccountInfo | None) -> None:
         if account is None:  # logged out (here or elsewhere): nothing to show
-            if self.is_current:
+            if self in self.app.screen_stack:
+                while self.app.screen is not self:  # a dialog over it goes too
+                    self.app.pop_screen()
                 self.dismiss()
             return
         t = self.t
@@ -136,8 +138,8 @@ class AccountScreen(KstuiScreen[None]):
             except DomainError as error:
                 message = self.t(error.message_key, **error.params)
                 app.call_from_thread(self.notify, message, severity="error", markup=False)
-            except StoreError:
-                message = self.t("error.unexpected")
+            except StoreError as error:
+                message = self.t(error.message_key)
                 app.call_from_thread(self.notify, message, severity="error", markup=False)
             else:
                 app.call_from_thread(done, result)

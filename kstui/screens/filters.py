@@ -102,10 +102,10 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             low = self._price("#min-price")
             high = self._price("#max-price")
         except MoneyFormatError:
-            error.update(self.t("error.invalid_price"))
+            error.update(Content(self.t("error.invalid_price")))
             return
         if low is not None and high is not None and low > high:
-            error.update(self.t("filters.range_reversed"))
+            error.update(Content(self.t("filters.range_reversed")))
             self.query_one("#max-price", Input).focus()
             return
         brands: list[int] = self.query_one("#brand-list", SelectionList).selected

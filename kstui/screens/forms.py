@@ -7,13 +7,15 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.screens.base import shop_of
-from kstui.services.errors import DomainError
+from kstui.services.errors import DomainError, NotLoggedIn
 from kstui.store.errors import StoreError
 from kstui.widgets.form import FormField
 from kstui.widgets.translation import translator_of
@@ -38,20 +40,24 @@ def show_error(screen: Screen[Any], error: DomainError | StoreError, placement: 
         message = t(error.message_key, **error.params)
         name = next((n for cls, n in placement.items() if isinstance(error, cls)), None)
     else:
-        message, name = t("error.unexpected"), None
+        message, name = t(error.message_key), None
     if name is not None:
+        reveal = getattr(screen, "reveal_field", None)
+        if callable(reveal):  # a form in steps goes back to the step of the field
+            reveal(name)
         try:
             field = screen.query_one(f"#{name}-field", FormField)
         except NoMatches:
             pass
         else:
-            field.set_error(message)
-            field.input.focus()
-            return
+            if _shown(field):
+                field.set_error(message)
+                field.input.focus()
+                return
     lines = screen.query(".form-message").results(Static)
     line = next(iter(lines), None)
-    if line is not None and line.display:
-        line.update(message)
+    if line is not None and _shown(line):
+        line.update(Content(message))
     else:
         screen.notify(message, severity="error", markup=False)
 
@@ -61,12 +67,22 @@ def run_service(
     call: Callable[[], T],
     done: Callable[[T], object],
     placement: Placement,
+    *,
+    signed_out: Callable[[], object] | None = None,
 ) -> None:
-    """Run a service call in a thread; then `done(result)`, or show its error."""
+    """Run a service call in a thread; then `done(result)`, or show its error.
+
+    With `signed_out`, a session that ended meanwhile (NotLoggedIn) calls it instead.
+    """
 
     def work() -> None:
         try:
             result = call()
+        except NotLoggedIn as error:
+            if signed_out is None:
+                screen.app.call_from_thread(show_error, screen, error, placement)
+            else:
+                screen.app.call_from_thread(signed_out)
         except (DomainError, StoreError) as error:
             screen.app.call_from_thread(show_error, screen, error, placement)
         else:
@@ -74,6 +90,17 @@ def run_service(
 
     clear_errors(screen)
     screen.run_worker(work, thread=True, exclusive=True, group="form")
+
+
+def form_busy(screen: Screen[Any]) -> bool:
+    """Whether a form's service call is still running (leaving now would lose its result:
+    a session made, or every session ended, without this device knowing)."""
+    return any(w.group == "form" and not w.is_finished for w in screen.workers)
+
+
+def _shown(widget: Widget) -> bool:
+    """Whether `widget` and every container above it are displayed."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
 def start_countdown(screen: Screen[Any], button: Button, until: datetime) -> Timer:

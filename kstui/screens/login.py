@@ -15,7 +15,13 @@ from textual.widgets import Button, ContentSwitcher, Static, TabbedContent, TabP
 
 from kstui.providers.social import SocialIdentity, SocialProvider, device_identity
 from kstui.screens.base import KstuiScreen
-from kstui.screens.forms import Placement, clear_errors, run_service, start_countdown
+from kstui.screens.forms import (
+    Placement,
+    clear_errors,
+    form_busy,
+    run_service,
+    start_countdown,
+)
 from kstui.services import accounts
 from kstui.services.account_records import LoggedIn, SecondFactorNeeded
 from kstui.services.accounts import PhoneNeeded
@@ -150,6 +156,8 @@ class LoginScreen(KstuiScreen[bool]):
 
     def action_cancel(self) -> None:
         """Back where the shopper came from, not logged in."""
+        if form_busy(self):
+            return
         if self.query_one(ContentSwitcher).current != "login-tabs":
             self._show_step("login-tabs")
             clear_errors(self)
@@ -260,8 +268,9 @@ class LoginScreen(KstuiScreen[bool]):
 
         def authorized(agreed: bool | None) -> None:
             if not agreed:
+                provider_name = self.t(f"provider.{provider.value}")
                 self.query_one(".form-message", Static).update(
-                    self.t("login.social_refused", provider=self.t(f"provider.{provider.value}"))
+                    Content(self.t("login.social_refused", provider=provider_name))
                 )
                 return
             app = self.shop

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from kstui.screens.base import KstuiScreen
-from kstui.screens.forms import Placement, run_service, start_countdown
+from kstui.screens.forms import Placement, form_busy, run_service, start_countdown
 from kstui.screens.login import CODE_INPUT, PHONE_INPUT
 from kstui.screens.security import REAL_NAME_PLACEMENT, real_name_fields
 from kstui.services import account_security, accounts
@@ -114,6 +114,8 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
 
     def action_back(self) -> None:
         """A step back; from the first page (or once registered), leave."""
+        if form_busy(self):
+            return
         current = self.query_one(ContentSwitcher).current
         if current == "step-password":
             self._show_step("step-phone")
@@ -186,7 +188,13 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
 
     def _registered(self, login: LoggedIn) -> None:
         self.login = login
+        self.shop.session_renewed(login)  # kept at once: closing now still leaves us logged in
         self._show_step("step-real-name")
+
+    def reveal_field(self, name: str) -> None:
+        """An error about the phone or its code (taken, expired) takes us back to step 1."""
+        if name in ("reg-phone", "reg-code"):
+            self._show_step("step-phone")
 
     # -- step 3 ----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from kstui.i18n import Translator
 from kstui.screens.base import shop_of
-from kstui.screens.forms import Placement, run_service, start_countdown
+from kstui.screens.forms import Placement, form_busy, run_service, start_countdown
 from kstui.services import account_security, accounts
 from kstui.services.account_records import AccountInfo, LoggedIn
 from kstui.services.errors import (
@@ -133,7 +133,8 @@ class _Dialog(ModalScreen[R]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         """Close without changing anything."""
-        self.dismiss(None)
+        if not form_busy(self):
+            self.dismiss(None)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -150,7 +151,12 @@ class _Dialog(ModalScreen[R]):
         self, call: Callable[[], Any], done: Callable[[Any], object], placement: Placement
     ) -> None:
         """Run a service call; `done` with its result, or its error beside its field."""
-        run_service(self, call, done, placement)
+        run_service(self, call, done, placement, signed_out=self._signed_out)
+
+    def _signed_out(self) -> None:
+        """The session ended elsewhere (another device changed the password…)."""
+        self.notify(self.t("error.not_logged_in"), severity="warning", markup=False)
+        shop_of(self).logged_out()  # the account screen closes, and this dialog with it
 
     def send_code(self, purpose: Purpose, code_field: str) -> None:
         """Text a code to the account's phone, and count down on the button."""

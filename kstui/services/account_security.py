@@ -49,7 +49,12 @@ from kstui.services.lockout import (
     minutes_left,
     record_failure,
 )
-from kstui.services.secrets_hashing import hash_secret, password_hasher, verify_secret
+from kstui.services.secrets_hashing import (
+    hash_secret,
+    needs_rehash,
+    password_hasher,
+    verify_secret,
+)
 from kstui.services.sms_codes import Purpose, check_code
 from kstui.store.db import Store, db_time
 from kstui.timefmt import CHINA
@@ -257,12 +262,19 @@ def verify_payment_password(store: Store, account_id: int, password: str, *, clo
         raise PaymentPasswordNotSet()
     if until is not None:
         raise PaymentLocked(until=until, minutes=minutes_left(until, now))
-    right = verify_secret(password_hasher(), stored, password)
+    hasher = password_hasher()
+    right = verify_secret(hasher, stored, password)
+    rehashed = hash_secret(hasher, password) if right and needs_rehash(hasher, stored) else None
     with store.writing() as conn:
+        unchanged = _column(conn, account_id, "payment_password_hash") == stored
         failure = _current_failure(
             conn, PAYMENT_LOCK, subject, account_id=account_id, now=now,
-            right=right and _column(conn, account_id, "payment_password_hash") == stored,
+            right=right and unchanged,
         )  # fmt: skip
+        if failure is None and rehashed is not None:  # parameters rose since it was set
+            conn.execute(
+                "UPDATE account SET payment_password_hash = ? WHERE id = ?", (rehashed, account_id)
+            )
     if failure is not None:
         raise failure
 

@@ -24,7 +24,9 @@ from kstui.services.errors import (
 
 ADULT_AGE = 18
 _PHONE_TYPED = re.compile(r"(?:\+86|0086)?([0-9 \-]+)")
-_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{0,18}[\u4e00-\u9fff]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+"""Han characters of CJK Unified Ideographs, Extension A and Extensions B–G (刘䶮, 𠈌)."""
+_NAME = re.compile(f"[{_HAN}][{_HAN}·]{{0,18}}[{_HAN}]")
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 

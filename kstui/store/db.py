@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kstui.store.errors import ReadCancelled, StoreError
+from kstui.store.errors import ReadCancelled, StoreBusy, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -104,11 +104,22 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """A DB-API connection inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error)."""
+        """A DB-API connection inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error).
+
+        Raises:
+            StoreBusy: the write lock stayed taken for the whole busy timeout.
+            StoreError: any other database failure inside the block.
+        """
         conn = self.connect()
         try:
             with transaction(conn):
                 yield conn
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy(f"{self.path}: {exc}") from exc
+            raise StoreError(f"{self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
         finally:
             conn.close()
 

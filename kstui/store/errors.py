@@ -6,6 +6,15 @@ from __future__ import annotations
 class StoreError(Exception):
     """The store file cannot be opened or used."""
 
+    message_key = "error.unexpected"
+    """What the shopper is told (a translation key)."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than the busy timeout."""
+
+    message_key = "error.busy"
+
 
 class ReadCancelled(StoreError):
     """A read was stopped because a newer one replaced it."""

@@ -158,10 +158,13 @@ def test_register_phone_step(
     assert snap_compare(make_app(lang), terminal_size=SMALL_TERMINAL, run_before=run_before)
 
 
-def test_register_password_step(snap_compare: Snap, make_app: MakeApp, store: Store) -> None:
+@LANGS
+def test_register_password_step(
+    snap_compare: Snap, make_app: MakeApp, store: Store, lang: str
+) -> None:
     """You should see step 2 of 3 (设置密码) with the strength meter under the typed password."""
     run_before = _registration(store, up_to="password")
-    assert snap_compare(make_app(), terminal_size=SMALL_TERMINAL, run_before=run_before)
+    assert snap_compare(make_app(lang), terminal_size=SMALL_TERMINAL, run_before=run_before)
 
 
 @LANGS

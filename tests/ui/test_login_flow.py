@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button, ContentSwitcher, Static
 
 from kstui.app import KstuiApp
 from kstui.client_state import ClientState
@@ -24,6 +26,7 @@ from kstui.screens.security import (
     SecondFactorOffScreen,
 )
 from kstui.screens.social_auth import SocialAuthScreen
+from kstui.services.accounts import logout
 from kstui.store.db import Store
 from kstui.widgets.form import FormField
 from tests.ui.helpers import (
@@ -459,3 +462,87 @@ async def test_turning_second_verification_off_asks_for_a_code(
         assert app.account is not None
         assert not app.account.second_factor
         assert str(app.screen.query_one("#second-factor", Button).label) == "开启"
+
+
+async def test_registering_a_taken_phone_goes_back_to_the_phone(
+    make_app: MakeApp, store: Store
+) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        await pilot.click("#register")
+        await pilot.pause()
+        await type_into(pilot, "#reg-phone-input", ADULT)  # the reply is the same as for anyone
+        await pilot.click("#reg-send")
+        await settle(pilot)
+        await type_into(pilot, "#reg-code-input", latest_code(store, ADULT))
+        await pilot.click("#reg-next")
+        await settle(pilot)
+        await type_into(pilot, "#reg-password-input", "Shop2026now")
+        await type_into(pilot, "#reg-confirm-input", "Shop2026now")
+        await pilot.click("#reg-submit")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        assert screen.query_one(ContentSwitcher).current == "step-phone"
+        assert "已注册" in error_of(app, "reg-phone")
+        assert focused_id(app) == "reg-phone-input"
+        assert app.account is None
+
+
+async def test_one_login_screen_at_a_time(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        app.screen.query_one("#wechat", Button).focus()
+        await pilot.press("c", "o", "a")  # places that need a login, from the login screen
+        await settle(pilot)
+        assert sum(isinstance(s, LoginScreen) for s in app.screen_stack) == 1
+
+
+async def test_a_busy_store_is_explained_on_the_form(
+    make_app: MakeApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kstui.store import db
+
+    pragmas = tuple(p.replace("15000", "50") for p in db._PRAGMAS)
+    monkeypatch.setattr(db, "_PRAGMAS", pragmas)
+    app = make_app()
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await open_login(pilot)
+        await type_into(pilot, "#code-phone-input", ADULT)
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another kstui writing
+        try:
+            await pilot.click("#send-code")
+            await settle(pilot)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert isinstance(app.screen, LoginScreen)
+        assert "正忙" in str(app.screen.query_one(".form-message", Static).render())
+        await pilot.click("#send-code")  # and once the other is done, it works
+        await settle(pilot)
+        assert outbox_of(app)
+
+
+async def test_a_dialog_whose_session_ended_logs_out(make_app: MakeApp, store: Store) -> None:
+    app = make_app(phone=ADULT)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.click("#change-password")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangePasswordScreen)
+        token = app.client.token
+        assert token is not None
+        logout(store, token, clock=app.clock)  # ended from elsewhere meanwhile
+        await type_into(pilot, "#current-input", PASSWORD)
+        await type_into(pilot, "#new-password-input", "Brand2027new")
+        await type_into(pilot, "#confirm-password-input", "Brand2027new")
+        await pilot.click("#save")
+        await settle(pilot)
+        assert app.account is None
+        assert app.client.token is None
+        assert isinstance(app.screen, CatalogScreen)

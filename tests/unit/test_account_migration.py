@@ -13,6 +13,7 @@ import pytest
 from kstui.providers.clock import FrozenClock
 from kstui.services.account_records import account_info
 from kstui.store.db import Store, db_time
+from kstui.store.errors import StoreError
 from kstui.store.migrate import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
@@ -165,7 +166,7 @@ def test_upgraded_account_table_is_unique_on_id_number(old_store: Store, store: 
 
     with old_store.writing() as conn:
         taken = conn.execute("SELECT id_number FROM account WHERE phone = '13800138000'").fetchone()
-    with pytest.raises(sqlite3.IntegrityError), old_store.writing() as conn:
+    with pytest.raises(StoreError, match="constraint failed"), old_store.writing() as conn:
         conn.execute("UPDATE account SET id_number = ? WHERE phone = '13900139000'", (taken[0],))
     with old_store.writing() as conn:  # several accounts may still have no ID number
         conn.execute(
@@ -204,9 +205,9 @@ def test_upgrade_creates_the_lockout_table(old_store: Store, store: Store) -> No
     with old_store.writing() as conn:
         conn.execute("INSERT INTO lockout VALUES ('password', '13800138000', 1, NULL)")
         conn.execute("INSERT INTO lockout VALUES ('payment', '13800138000', 1, NULL)")
-    with pytest.raises(sqlite3.IntegrityError), old_store.writing() as conn:
+    with pytest.raises(StoreError, match="constraint failed"), old_store.writing() as conn:
         conn.execute("INSERT INTO lockout VALUES ('password', '13800138000', 2, NULL)")
-    with pytest.raises(sqlite3.IntegrityError), old_store.writing() as conn:
+    with pytest.raises(StoreError, match="constraint failed"), old_store.writing() as conn:
         conn.execute("INSERT INTO lockout VALUES ('password', '13700137000', NULL, NULL)")
 
 
@@ -279,10 +280,10 @@ def test_one_linked_identity_per_account_and_provider(old_store: Store, store: S
         conn.execute(INSERT_LINK, (1, "qq", "qq-a", "QQ用户a", AT))
         conn.execute(INSERT_LINK, (2, "wechat", "wechat-b", "微信用户b", AT))
     by_provider = "account_id, linked_identity.provider"
-    with pytest.raises(sqlite3.IntegrityError, match=by_provider), old_store.writing() as conn:
+    with pytest.raises(StoreError, match=by_provider), old_store.writing() as conn:
         conn.execute(INSERT_LINK, (1, "wechat", "wechat-c", "微信用户c", AT))
     by_subject = "provider, linked_identity.subject"
-    with pytest.raises(sqlite3.IntegrityError, match=by_subject), old_store.writing() as conn:
+    with pytest.raises(StoreError, match=by_subject), old_store.writing() as conn:
         conn.execute(INSERT_LINK, (3, "wechat", "wechat-a", "微信用户a", AT))
     with old_store.writing() as conn:  # other kinds (SSH keys, later) may be many
         conn.execute(INSERT_LINK, (1, "ssh", "key-a", "laptop", AT))

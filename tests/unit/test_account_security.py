@@ -615,3 +615,21 @@ def test_turning_second_factor_off_needs_an_sms_code(store: Store, clock: Frozen
     info = account_security.set_second_factor(store, token, False, code=code, clock=clock)
     assert not info.second_factor
     assert kinds(store, LIN)[-1] == "second_factor_off"
+
+
+def test_paying_rehashes_a_payment_password_hashed_with_weaker_parameters(
+    store: Store, clock: FrozenClock
+) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PAY[0])
+    with store.writing() as conn:
+        conn.execute("UPDATE account SET payment_password_hash = ? WHERE phone = ?", (weak, LIN))
+    lin = account_id(store, LIN)
+    with pytest.raises(PaymentPasswordWrong):
+        account_security.verify_payment_password(store, lin, WRONG_PAY, clock=clock)
+    assert column(store, LIN, "payment_password_hash") == weak
+    account_security.verify_payment_password(store, lin, PAY[0], clock=clock)
+    stored = str(column(store, LIN, "payment_password_hash"))
+    assert stored != weak
+    assert hash_params(stored) == CURRENT_PARAMS
+    assert PasswordHasher().verify(stored, PAY[0])
+    account_security.verify_payment_password(store, lin, PAY[0], clock=clock)  # still right

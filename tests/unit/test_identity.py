@@ -281,7 +281,11 @@ def test_payment_password_never_accepts_repeats_or_runs(start: int, step: int) -
 # -- real names -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["林小满", "欧阳娜娜", "迪丽热巴·迪力木拉提", " 陈一一 ", "王五"])
+@pytest.mark.parametrize(
+    "name",
+    # Extension A (䶮) and B (𠈌) characters are on real ID cards too
+    ["林小满", "欧阳娜娜", "迪丽热巴·迪力木拉提", " 陈一一 ", "王五", "刘䶮", "王𠈌明"],
+)
 def test_real_names_pass(name: str) -> None:
     assert check_real_name(name) == name.strip()
 

@@ -77,7 +77,7 @@ def test_pragmas_of_orm_sessions(store: Store) -> None:
 
 
 def test_foreign_keys_are_enforced(store: Store) -> None:
-    with pytest.raises(sqlite3.IntegrityError), store.writing() as conn:
+    with pytest.raises(StoreError, match="constraint failed"), store.writing() as conn:
         conn.execute(
             "INSERT INTO product_spec (product_id, position, name_zh, name_en) "
             "VALUES (999, 0, '颜色', 'Colour')"
