@@ -55,6 +55,25 @@ def error_of(app: KstuiApp, name: str) -> str:
     return app.screen.query_one(f"#{name}-field", FormField).error
 
 
+async def wechat_agreed(pilot: Pilot[None]) -> None:
+    """On the login screen: 微信, then 同意 in the authorization dialog."""
+    await pilot.click("#wechat")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SocialAuthScreen)
+    await pilot.click("#agree")
+    await settle(pilot)
+
+
+async def bind_phone(pilot: Pilot[None], store: Store, phone: str) -> None:
+    """The first 微信 login: bind `phone` with the code texted to it."""
+    await type_into(pilot, "#bind-phone-input", phone)
+    await pilot.click("#bind-send")
+    await settle(pilot)
+    await type_into(pilot, "#bind-code-input", latest_code(store, phone))
+    await pilot.click("#bind-confirm")
+    await settle(pilot)
+
+
 async def open_login(pilot: Pilot[None]) -> LoginScreen:
     await results_for(pilot)
     await pilot.press("a")
@@ -181,18 +200,9 @@ async def test_wechat_login_creates_an_account_then_signs_in(
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_login(pilot)
-        await pilot.click("#wechat")
-        await pilot.pause()
-        assert isinstance(app.screen, SocialAuthScreen)
-        await pilot.click("#agree")
-        await settle(pilot)
+        await wechat_agreed(pilot)
         assert app.screen.query_one("#bind-phone").display
-        await type_into(pilot, "#bind-phone-input", "13712345678")
-        await pilot.click("#bind-send")
-        await settle(pilot)
-        await type_into(pilot, "#bind-code-input", latest_code(store, "13712345678"))
-        await pilot.click("#bind-confirm")
-        await settle(pilot)
+        await bind_phone(pilot, store, "13712345678")
         assert app.account is not None
         assert app.account.phone == "13712345678"
         assert app.account.nickname.startswith("微信用户")
@@ -202,10 +212,7 @@ async def test_wechat_login_creates_an_account_then_signs_in(
         # the same WeChat account now signs straight in
         await pilot.press("a")
         await pilot.pause()
-        await pilot.click("#wechat")
-        await pilot.pause()
-        await pilot.click("#agree")
-        await settle(pilot)
+        await wechat_agreed(pilot)
         assert app.account is not None
         assert app.account.phone == "13712345678"
 
@@ -402,16 +409,8 @@ async def test_second_verification_after_wechat(
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_login(pilot)
-        await pilot.click("#wechat")
-        await pilot.pause()
-        await pilot.click("#agree")
-        await settle(pilot)
-        await type_into(pilot, "#bind-phone-input", ADULT)  # links WeChat to the account
-        await pilot.click("#bind-send")
-        await settle(pilot)
-        await type_into(pilot, "#bind-code-input", latest_code(store, ADULT))
-        await pilot.click("#bind-confirm")
-        await settle(pilot)
+        await wechat_agreed(pilot)
+        await bind_phone(pilot, store, ADULT)  # links WeChat to the account
         assert app.account is not None
         assert isinstance(app.screen, AccountScreen)
         await pilot.click("#second-factor")
@@ -421,10 +420,7 @@ async def test_second_verification_after_wechat(
         assert app.account is None
         await pilot.press("a")
         await pilot.pause()
-        await pilot.click("#wechat")
-        await pilot.pause()
-        await pilot.click("#agree")
-        await settle(pilot)
+        await wechat_agreed(pilot)
         assert app.account is None  # WeChat alone is not enough now
         assert "138****8000" in str(app.screen.query_one("#second-factor-text", Static).render())
         clock.advance(timedelta(seconds=61))  # a text every 60 s at most
