@@ -74,6 +74,15 @@ async def bind_phone(pilot: Pilot[None], store: Store, phone: str) -> None:
     await settle(pilot)
 
 
+async def pass_second_factor(pilot: Pilot[None], store: Store, phone: str) -> None:
+    """At 二次验证: ask for the code, type it from the outbox, confirm."""
+    await pilot.click("#sf-send")
+    await settle(pilot)
+    await type_into(pilot, "#sf-code-input", latest_code(store, phone))
+    await pilot.click("#sf-confirm")
+    await settle(pilot)
+
+
 async def open_login(pilot: Pilot[None]) -> LoginScreen:
     await results_for(pilot)
     await pilot.press("a")
@@ -394,11 +403,7 @@ async def test_second_verification_at_login(make_app: MakeApp, store: Store) -> 
         assert app.account is None
         assert app.screen.query_one("#second-factor").display
         assert "138****8000" in str(app.screen.query_one("#second-factor-text", Static).render())
-        await pilot.click("#sf-send")
-        await settle(pilot)
-        await type_into(pilot, "#sf-code-input", latest_code(store, ADULT))
-        await pilot.click("#sf-confirm")
-        await settle(pilot)
+        await pass_second_factor(pilot, store, ADULT)
         assert app.account is not None
         assert app.account.phone == ADULT
 
@@ -424,11 +429,7 @@ async def test_second_verification_after_wechat(
         assert app.account is None  # WeChat alone is not enough now
         assert "138****8000" in str(app.screen.query_one("#second-factor-text", Static).render())
         clock.advance(timedelta(seconds=61))  # a text every 60 s at most
-        await pilot.click("#sf-send")
-        await settle(pilot)
-        await type_into(pilot, "#sf-code-input", latest_code(store, ADULT))
-        await pilot.click("#sf-confirm")
-        await settle(pilot)
+        await pass_second_factor(pilot, store, ADULT)
         assert app.account is not None
         assert app.account.phone == ADULT
 
