@@ -1,8 +1,9 @@
 """Every text a person reads goes through a `Translator`: Chinese by default, English on request.
 
-Texts are looked up by key in `zh.json` / `en.json` beside this module and formatted with
-`str.format` named fields. Data that exists in both languages (product names, categories)
-travels as `Localized` and is chosen with `Translator.pick`.
+Texts are looked up by key in `zh.json` / `en.json` beside this module, together with the
+files of one area each in `zh/` / `en/` (`zh/cart.json`…), and formatted with `str.format`
+named fields. A key lives in exactly one file. Data that exists in both languages (product
+names, categories) travels as `Localized` and is chosen with `Translator.pick`.
 """
 
 from __future__ import annotations
@@ -39,11 +40,30 @@ def parse_lang(value: str) -> Lang:
     return lowered
 
 
+class DuplicateKey(ValueError):
+    """A message key defined in two files of one language."""
+
+
+def catalogue_files(lang: Lang) -> list[Path]:
+    """The files that make up one language: the main one, then each area's."""
+    return [_HERE / f"{lang}.json", *sorted((_HERE / lang).glob("*.json"))]
+
+
 @cache
 def catalogue(lang: Lang) -> dict[str, str]:
-    """The texts of one language, keyed by message key."""
-    with (_HERE / f"{lang}.json").open(encoding="utf-8") as f:
-        texts: dict[str, str] = json.load(f)
+    """The texts of one language, keyed by message key.
+
+    Raises:
+        DuplicateKey: if two files define the same key.
+    """
+    texts: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with path.open(encoding="utf-8") as f:
+            part: dict[str, str] = json.load(f)
+        twice = texts.keys() & part.keys()
+        if twice:
+            raise DuplicateKey(f"{path.name}: {sorted(twice)}")
+        texts.update(part)
     return texts
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from kstui.store.db import Store
 from kstui.store.errors import StoreError, StoreTooNew
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration; a test checks it against the migration scripts."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -17,10 +17,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from kstui.store.enums import CouponKind, CouponScope, PromotionKind, ReturnPolicy, Role
+from kstui.store.enums import (
+    CheckoutStatus,
+    CouponKind,
+    CouponScope,
+    InvoiceKind,
+    OrderStatus,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    PromotionKind,
+    ReturnPolicy,
+    Role,
+    TradeStatus,
+)
 
 SORT_COLUMNS = ("score", "sales", "price", "listed_at")
 """Columns the catalogue sorts on; each has a covering index and per-category indexes."""
@@ -232,6 +245,11 @@ class CouponTemplate(SQLModel, table=True):
     total: int
     claimed: int = 0
     new_user: bool = False
+    """Granted to every new account at registration (not claimable)."""
+    valid_days: int | None = None
+    """A granted coupon is valid this many days (never beyond `ends_at`); None: until then."""
+    checkin_day: int | None = None
+    """The reward for this day of a check-in streak (not claimable)."""
 
 
 class Account(SQLModel, table=True):
@@ -350,3 +368,258 @@ class AccountEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     at: datetime
     detail: str = Field(default="", max_length=200)
+
+
+class Address(SQLModel, table=True):
+    """An entry of a shopper's address book (收货地址). Regions are GB/T 2260 codes."""
+
+    __table_args__ = (Index("ix_address_account", "account_id", "is_default"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    recipient: str = Field(max_length=20)
+    phone: str = Field(max_length=11)
+    province: str = Field(max_length=2)
+    city: str = Field(max_length=4)
+    district: str = Field(max_length=6)
+    detail: str = Field(max_length=120)
+    is_default: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class CartLine(SQLModel, table=True):
+    """A SKU in a shopper's cart (购物车), with its quantity and whether it is ticked."""
+
+    __tablename__ = "cart_line"
+    __table_args__ = (UniqueConstraint("account_id", "sku_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    sku_id: int = Field(foreign_key="sku.id")
+    quantity: int
+    selected: bool = True
+    added_at: datetime
+
+
+class Coupon(SQLModel, table=True):
+    """A coupon a shopper holds, granted from a template.
+
+    `grant_key` makes every grant happen once (a claim, the new-user gift, a check-in
+    reward). `checkout_id` is set while an order uses it (cleared if the order is
+    cancelled unpaid); `used_at` is set when that order is paid.
+    """
+
+    __table_args__ = (Index("ix_coupon_account_valid", "account_id", "valid_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    template_id: int = Field(foreign_key="coupon_template.id")
+    grant_key: str = Field(max_length=64, unique=True)
+    granted_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+    checkout_id: int | None = Field(default=None, foreign_key="checkout.id")
+    used_at: datetime | None = None
+
+
+class Checkout(SQLModel, table=True):
+    """One 提交订单: the orders it created (one per store) are paid together.
+
+    `submit_key` is the checkout page's idempotency key: submitting twice creates the
+    orders once.
+    """
+
+    __table_args__ = (Index("ix_checkout_status_deadline", "status", "pay_deadline"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    no: str = Field(max_length=24, unique=True)
+    submit_key: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    status: CheckoutStatus = Field(sa_type=String(16))
+    amount: int
+    method: PaymentMethod = Field(sa_type=String(16))
+    platform_coupon_id: int | None = None
+    created_at: datetime
+    pay_deadline: datetime
+    paid_at: datetime | None = None
+    closed_at: datetime | None = None
+    payment_id: int | None = None
+
+
+class ShopOrder(SQLModel, table=True):
+    """An order with one store; the address and the invoice are copied into it."""
+
+    __tablename__ = "shop_order"
+    __table_args__ = (Index("ix_shop_order_account_created", "account_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    no: str = Field(max_length=24, unique=True)
+    checkout_id: int = Field(foreign_key="checkout.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    shop_id: int = Field(foreign_key="shop.id")
+    status: OrderStatus = Field(sa_type=String(24))
+    goods_total: int
+    freight: int
+    shop_discount: int
+    platform_discount: int
+    total: int
+    shop_coupon_id: int | None = None
+    recipient: str = Field(max_length=20)
+    phone: str = Field(max_length=11)
+    province: str = Field(max_length=2)
+    region: str = Field(max_length=60)
+    detail: str = Field(max_length=120)
+    note: str = Field(default="", max_length=200)
+    invoice_kind: InvoiceKind = Field(sa_type=String(16), default=InvoiceKind.NONE)
+    invoice_title: str = Field(default="", max_length=100)
+    invoice_tax_no: str = Field(default="", max_length=18)
+    created_at: datetime
+    paid_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = Field(default=None, max_length=32)
+
+
+class OrderLine(SQLModel, table=True):
+    """A SKU bought in an order, priced and named as it was when ordered.
+
+    `discount` is this line's share of the order's coupons; the shopper paid
+    `amount - discount` for it.
+    """
+
+    __tablename__ = "order_line"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="shop_order.id")
+    position: int
+    product_id: int = Field(foreign_key="product.id")
+    sku_id: int = Field(foreign_key="sku.id")
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(max_length=300)
+    spec_zh: str = Field(max_length=100)
+    spec_en: str = Field(max_length=100)
+    unit_price: int
+    quantity: int
+    amount: int
+    discount: int
+
+
+class OrderEvent(SQLModel, table=True):
+    """A status change of an order (its timeline)."""
+
+    __tablename__ = "order_event"
+    __table_args__ = (Index("ix_order_event_order_at", "order_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="shop_order.id")
+    from_status: str | None = Field(default=None, max_length=24)
+    to_status: str = Field(max_length=24)
+    at: datetime
+    detail: str = Field(default="", max_length=64)
+
+
+class Payment(SQLModel, table=True):
+    """One attempt to pay a checkout or to recharge the wallet.
+
+    `idempotency_key` comes from the client: the same attempt sent twice is one
+    payment, and its first result is returned again.
+    """
+
+    __table_args__ = (Index("ix_payment_checkout", "checkout_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    no: str = Field(max_length=24, unique=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: PaymentPurpose = Field(sa_type=String(16))
+    checkout_id: int | None = Field(default=None, foreign_key="checkout.id")
+    method: PaymentMethod = Field(sa_type=String(16))
+    amount: int
+    status: PaymentStatus = Field(sa_type=String(16))
+    created_at: datetime
+    updated_at: datetime
+    trade_no: str | None = Field(default=None, max_length=32)
+    card_last4: str | None = Field(default=None, max_length=4)
+    failure: str | None = Field(default=None, max_length=32)
+
+
+class PaymentEvent(SQLModel, table=True):
+    """A status change of a payment, or a notification received about it."""
+
+    __tablename__ = "payment_event"
+    __table_args__ = (Index("ix_payment_event_payment_at", "payment_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id")
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    at: datetime
+    detail: str = Field(default="", max_length=64)
+
+
+class Wallet(SQLModel, table=True):
+    """A shopper's platform balance (平台余额); it always equals the sum of the ledger."""
+
+    __table_args__ = (CheckConstraint("balance >= 0", name="ck_wallet_balance"),)
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    balance: int = 0
+    updated_at: datetime
+
+
+class WalletEntry(SQLModel, table=True):
+    """One movement of a wallet (the ledger); `entry_key` makes each movement happen once."""
+
+    __tablename__ = "wallet_entry"
+    __table_args__ = (Index("ix_wallet_entry_account_at", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    amount: int
+    balance_after: int
+    kind: str = Field(max_length=16)
+    ref: str = Field(max_length=32)
+    entry_key: str = Field(max_length=64, unique=True)
+    at: datetime
+
+
+class Checkin(SQLModel, table=True):
+    """A daily check-in (签到); `day` is the date in China."""
+
+    __table_args__ = (UniqueConstraint("account_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    day: date
+    streak: int
+    coupon_id: int | None = Field(default=None, foreign_key="coupon.id")
+
+
+class GatewayTrade(SQLModel, table=True):
+    """The simulated payment gateway's own record of a trade (支付宝, 微信支付, bank card)."""
+
+    __tablename__ = "gateway_trade"
+
+    trade_no: str = Field(max_length=32, primary_key=True)
+    out_trade_no: str = Field(max_length=24, index=True)
+    channel: PaymentMethod = Field(sa_type=String(16))
+    amount: int
+    status: TradeStatus = Field(sa_type=String(16))
+    created_at: datetime
+    paid_at: datetime | None = None
+    closed_at: datetime | None = None
+    refunded_at: datetime | None = None
+
+
+class GatewayNotice(SQLModel, table=True):
+    """A notification the simulated gateway will deliver (late, and sometimes twice)."""
+
+    __tablename__ = "gateway_notice"
+    __table_args__ = (Index("ix_gateway_notice_due", "delivered_at", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trade_no: str = Field(foreign_key="gateway_trade.trade_no")
+    body: str = Field(max_length=1000)
+    due_at: datetime
+    delivered_at: datetime | None = None
