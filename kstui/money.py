@@ -10,6 +10,13 @@ _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?|\.[0
 """Digits with optional thousands commas, at most two decimals: no signs, no exponents."""
 
 
+class Fen(int):
+    """An amount of fen passed to a message (an error's parameters): the translator shows
+    it as yuan (`¥12.30`), where a plain int would be shown as a count."""
+
+    __slots__ = ()
+
+
 class MoneyFormatError(ValueError):
     """A text that is not an amount of yuan."""
 

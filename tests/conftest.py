@@ -77,3 +77,29 @@ def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
         return create_app(settings, store, clock)
 
     return make
+
+
+ADULT = "13800138000"
+"""The adult, real-name-verified demo shopper of the test seed."""
+MINOR = "13800138001"
+"""The minor demo shopper of the test seed (verified, born 2012)."""
+
+
+@pytest.fixture
+def token_for(store: Store, clock: FrozenClock) -> Callable[[str], str]:
+    """Log a phone's account in without its password (no argon2 cost); its session token."""
+    from kstui.services.account_records import account_with_phone, log_in
+
+    def login(phone: str) -> str:
+        with store.writing() as conn:
+            account_id = account_with_phone(conn, phone)
+            assert account_id is not None, phone
+            return log_in(conn, account_id, clock=clock, device="test", how="test").token
+
+    return login
+
+
+@pytest.fixture
+def shopper(token_for: Callable[[str], str]) -> str:
+    """The session token of the adult demo shopper `ADULT`."""
+    return token_for(ADULT)

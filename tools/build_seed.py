@@ -3255,6 +3255,10 @@ def resident_id(region: str, birth: str, sequence: str) -> str:
     return ric.validate(number)
 
 
+PAYMENT_PASSWORD = "135790"
+"""The demo adult's payment password (in the README)."""
+
+
 def build_accounts() -> list[Json]:
     accounts: list[Json] = [
         {
@@ -3264,6 +3268,8 @@ def build_accounts() -> list[Json]:
             "role": "shopper",
             "real_name": "林晓雨",
             "id_number": resident_id("330106", "19960315", "042"),
+            "payment_password": PAYMENT_PASSWORD,
+            "balance": 50_000,
         },
         {
             "phone": "13800138001",
@@ -3272,6 +3278,7 @@ def build_accounts() -> list[Json]:
             "role": "shopper",
             "real_name": "周小葵",
             "id_number": resident_id("110105", "20120908", "026"),
+            "balance": 5_000,
         },
         {
             "phone": "13800138002",
@@ -3307,6 +3314,30 @@ PLATFORM_COUPONS: list[Json] = [
     {
         **percent_coupon(95, 5000, 30, 20000),
         "title": text("全场9.5折券（满50可用）", "5% off everything, orders over ¥50"),
+    },
+]
+
+CHECKIN_REWARDS: list[Json] = [
+    {
+        "days": [1, 2, 4, 5, 6],
+        "coupon": {
+            **amount_coupon(3000, 100, 3, 10_000_000),
+            "title": text("签到券 满30减1", "Check-in: ¥1 off orders over ¥30"),
+        },
+    },
+    {
+        "days": [3],
+        "coupon": {
+            **amount_coupon(4900, 300, 7, 10_000_000),
+            "title": text("签到券 满49减3", "Check-in: ¥3 off orders over ¥49"),
+        },
+    },
+    {
+        "days": [7],
+        "coupon": {
+            **amount_coupon(0, 500, 7, 10_000_000),
+            "title": text("连签7天 无门槛5元", "7-day streak: ¥5 off, no minimum"),
+        },
     },
 ]
 
@@ -3579,6 +3610,7 @@ def build(rng_seed: int = RANDOM_SEED) -> tuple[Json, PicturePlan]:
         "shops": SHOPS,
         "products": products,
         "platform_coupons": PLATFORM_COUPONS,
+        "checkin_rewards": CHECKIN_REWARDS,
         "accounts": build_accounts(),
     }
     return seed, plan

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, NamedTuple, get_args
 
+from kstui.money import Fen, format_fen
 from kstui.text import printable
 
 Lang = Literal["zh", "en"]
@@ -79,9 +80,22 @@ class Translator:
         self._texts = catalogue(lang)
 
     def __call__(self, key: str, /, **params: object) -> str:
-        """The text for `key`, with `params` filled in; the key itself if it is unknown."""
+        """The text for `key`, with `params` filled in; the key itself if it is unknown.
+
+        A `Localized` parameter (a product's name in an error) is filled in this language,
+        a `Fen` one as yuan.
+        """
         text = self._texts.get(key, key)
-        return text.format(**params) if params else text
+        if not params:
+            return text
+        return text.format(**{k: self._param(v) for k, v in params.items()})
+
+    def _param(self, value: object) -> object:
+        if isinstance(value, Localized):
+            return self.pick(value)
+        if isinstance(value, Fen):
+            return format_fen(value)
+        return value
 
     def pick(self, text: Localized, *, lines: bool = False) -> str:
         """The side of a `Localized` text in this language, safe to print.

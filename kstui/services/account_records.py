@@ -18,6 +18,7 @@ from kstui.providers.clock import Clock
 from kstui.services.errors import NotLoggedIn
 from kstui.services.identity import is_minor
 from kstui.services.lockout import PAYMENT_LOCK
+from kstui.store.coupon_grants import grant_new_user_coupons
 from kstui.store.db import db_time, from_db_time
 from kstui.store.enums import Role
 
@@ -107,7 +108,7 @@ def phone_of(conn: sqlite3.Connection, account_id: int) -> str:
 def create_account(
     conn: sqlite3.Connection, phone: str, nickname: str, password_hash: str, now: datetime
 ) -> int:
-    """A new shopper's account; its id."""
+    """A new shopper's account, with the new-user coupons; its id."""
     cursor = conn.execute(
         "INSERT INTO account (phone, nickname, password_hash, role, created_at, second_factor)"
         " VALUES (?, ?, ?, ?, ?, 0)",
@@ -115,6 +116,7 @@ def create_account(
     )
     assert cursor.lastrowid is not None
     record_event(conn, cursor.lastrowid, "registered", now)
+    grant_new_user_coupons(conn, cursor.lastrowid, now)
     return cursor.lastrowid
 
 

@@ -38,6 +38,7 @@ class Purpose(StrEnum):
     PAYMENT_PASSWORD = "payment_password"
     BIND_PHONE = "bind_phone"
     SECOND_FACTOR_OFF = "second_factor_off"
+    CARD_PAYMENT = "card_payment"
 
 
 _PURPOSE_TEXT = {
@@ -48,6 +49,7 @@ _PURPOSE_TEXT = {
     Purpose.PAYMENT_PASSWORD: "设置支付密码",
     Purpose.BIND_PHONE: "绑定手机号",
     Purpose.SECOND_FACTOR_OFF: "关闭登录二次验证",
+    Purpose.CARD_PAYMENT: "银行卡支付",
 }
 
 

@@ -54,6 +54,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._writers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._closed = False
 
     def connect(self) -> sqlite3.Connection:
@@ -104,24 +105,37 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """A DB-API connection inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error).
+        """A pooled DB-API connection inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error).
 
         Raises:
             StoreBusy: the write lock stayed taken for the whole busy timeout.
             StoreError: any other database failure inside the block.
         """
-        conn = self.connect()
+        try:
+            conn = self._writers.get_nowait()
+        except queue.Empty:
+            conn = self.connect()
+        healthy = False
         try:
             with transaction(conn):
                 yield conn
+            healthy = True
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreBusy(f"{self.path}: {exc}") from exc
             raise StoreError(f"{self.path}: {exc}") from exc
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
+        except BaseException:  # a domain error: rolled back, the connection is fine
+            healthy = not conn.in_transaction
+            raise
         finally:
-            conn.close()
+            # A connection is reused (its prepared statements stay warm) only when it is
+            # known to be clean; after a database error it is closed.
+            if healthy and not self._closed and self._writers.qsize() < _READ_POOL_SIZE:
+                self._writers.put(conn)
+            else:
+                conn.close()
 
     @cached_property
     def engine(self) -> Engine:
@@ -152,11 +166,12 @@ class Store:
     def close(self) -> None:
         """Close pooled connections and the engine."""
         self._closed = True
-        while True:
-            try:
-                self._readers.get_nowait().close()
-            except queue.Empty:
-                break
+        for pool in (self._readers, self._writers):
+            while True:
+                try:
+                    pool.get_nowait().close()
+                except queue.Empty:
+                    break
         if "engine" in self.__dict__:
             self.engine.dispose()
 

@@ -607,6 +607,8 @@ class GatewayTrade(SQLModel, table=True):
     amount: int
     status: TradeStatus = Field(sa_type=String(16))
     created_at: datetime
+    expires_at: datetime
+    """An open trade can no longer be paid from then on (the order's deadline)."""
     paid_at: datetime | None = None
     closed_at: datetime | None = None
     refunded_at: datetime | None = None

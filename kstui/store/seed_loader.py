@@ -18,13 +18,34 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kstui.providers.clock import Clock
+from kstui.store.coupon_grants import grant_new_user_coupons
 from kstui.store.db import Store, db_time, is_seeded
-from kstui.store.enums import CouponScope
+from kstui.store.enums import CouponScope, Role
 from kstui.store.errors import SeedError
 from kstui.store.search_index import optimize, reindex
 from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
 
 DATA_TABLES = (
+    "gateway_notice",
+    "gateway_trade",
+    "payment_event",
+    "payment",
+    "wallet_entry",
+    "wallet",
+    "checkin",
+    "order_event",
+    "order_line",
+    "coupon",
+    "shop_order",
+    "checkout",
+    "cart_line",
+    "address",
+    "login_session",
+    "linked_identity",
+    "account_event",
+    "lockout",
+    "sms_code",
+    "sms_message",
     "search_tri",
     "search_gram",
     "review_photo",
@@ -122,11 +143,15 @@ def _read_pictures(seed: Seed, root: Path) -> dict[str, bytes]:
     return pictures
 
 
-def _hash_passwords(seed: Seed) -> list[str]:
+def _hash_passwords(seed: Seed) -> list[tuple[str, str | None]]:
+    """Each account's login password hash and payment password hash (if it has one)."""
     from argon2 import PasswordHasher
 
     hasher = PasswordHasher()
-    return [hasher.hash(account.password) for account in seed.accounts]
+    return [
+        (hasher.hash(a.password), hasher.hash(a.payment_password) if a.payment_password else None)
+        for a in seed.accounts
+    ]
 
 
 def overall_score(*, sales: int, rating_sum: int, reviews: int, listed_days_ago: int) -> int:
@@ -165,7 +190,7 @@ class _Loader:
     def _days(self, days: int) -> str:
         return db_time(self.now + timedelta(days=days))
 
-    def load(self, seed: Seed, password_hashes: list[str]) -> None:
+    def load(self, seed: Seed, password_hashes: list[tuple[str, str | None]]) -> None:
         for position, top in enumerate(seed.categories):
             top_id = self._insert(
                 "category", slug=top.slug, parent_id=None, position=position,
@@ -199,20 +224,37 @@ class _Loader:
                 self._coupon(coupon, shop_id=sid)
         for coupon in seed.platform_coupons:
             self._coupon(coupon, shop_id=None)
+        for reward in seed.checkin_rewards:
+            for day in reward.days:
+                self._coupon(reward.coupon, shop_id=None, checkin_day=day)
         for product in seed.products:
             self._product(product)
         reindex(self.conn)
-        for account, password_hash in zip(seed.accounts, password_hashes, strict=True):
-            self._insert(
+        for account, (password_hash, payment_hash) in zip(
+            seed.accounts, password_hashes, strict=True
+        ):
+            account_id = self._insert(
                 "account", phone=account.phone, nickname=account.nickname,
                 password_hash=password_hash, role=account.role.value,
                 shop_id=self.shops[account.shop] if account.shop else None,
                 real_name=account.real_name, id_number=account.id_number,
                 birth_date=_birth_date(account.id_number),
-                created_at=db_time(self.now),
+                created_at=db_time(self.now), payment_password_hash=payment_hash,
             )  # fmt: skip
+            if account.role is Role.SHOPPER:
+                grant_new_user_coupons(self.conn, account_id, self.now)
+            if account.balance:
+                self._insert("wallet", account_id=account_id, balance=account.balance,
+                             updated_at=db_time(self.now))  # fmt: skip
+                self._insert(
+                    "wallet_entry", account_id=account_id, amount=account.balance,
+                    balance_after=account.balance, kind="recharge", ref="seed",
+                    entry_key=f"seed:{account_id}", at=db_time(self.now),
+                )  # fmt: skip
 
-    def _coupon(self, coupon: SeedCoupon, *, shop_id: int | None) -> None:
+    def _coupon(
+        self, coupon: SeedCoupon, *, shop_id: int | None, checkin_day: int | None = None
+    ) -> None:
         self._insert(
             "coupon_template",
             scope=(CouponScope.SHOP if shop_id else CouponScope.PLATFORM).value,
@@ -220,8 +262,8 @@ class _Loader:
             title_zh=coupon.title.zh, title_en=coupon.title.en,
             threshold=coupon.threshold, amount_off=coupon.amount_off,
             pay_percent=coupon.pay_percent, starts_at=db_time(self.now),
-            ends_at=self._days(coupon.valid_days), total=coupon.total, claimed=0,
-            new_user=coupon.new_user,
+            ends_at=self._days(coupon.campaign_days), total=coupon.total, claimed=0,
+            new_user=coupon.new_user, valid_days=coupon.valid_days, checkin_day=checkin_day,
         )  # fmt: skip
 
     def _product(self, p: SeedProduct) -> int:

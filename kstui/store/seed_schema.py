@@ -70,6 +70,9 @@ class SeedCoupon(_Strict):
     amount_off: Fen = 0
     pay_percent: Annotated[int, Field(ge=0, le=99)] = 0
     valid_days: Annotated[int, Field(ge=1, le=366)]
+    """How long a coupon stays valid once granted (never beyond the campaign)."""
+    campaign_days: Annotated[int, Field(ge=1, le=3660)] = 365
+    """How long the campaign runs from the moment the seed is loaded."""
     total: Annotated[int, Field(ge=1)]
     new_user: bool = False
 
@@ -164,8 +167,15 @@ class SeedProduct(_Strict):
         return self
 
 
+class SeedCheckinReward(_Strict):
+    """The coupon won on some days of the week-long check-in streak."""
+
+    days: Annotated[list[Annotated[int, Field(ge=1, le=7)]], Field(min_length=1)]
+    coupon: SeedCoupon
+
+
 class SeedAccount(_Strict):
-    """A demo account. The password is hashed when the seed is loaded."""
+    """A demo account. The passwords are hashed when the seed is loaded."""
 
     phone: Annotated[str, Field(pattern=r"^1[3-9][0-9]{9}$")]
     nickname: Annotated[str, Field(min_length=1, max_length=30)]
@@ -174,6 +184,9 @@ class SeedAccount(_Strict):
     shop: Slug | None = None
     real_name: str | None = None
     id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$")] | None = None
+    payment_password: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
+    balance: Fen = 0
+    """The wallet's balance to start with (one ledger entry)."""
 
 
 class Seed(_Strict):
@@ -185,6 +198,7 @@ class Seed(_Strict):
     shops: list[SeedShop]
     products: list[SeedProduct]
     platform_coupons: list[SeedCoupon] = []
+    checkin_rewards: list[SeedCheckinReward] = []
     accounts: list[SeedAccount] = []
 
     @model_validator(mode="after")
@@ -203,6 +217,9 @@ class Seed(_Strict):
                 raise ValueError(f"{p.slug}: unknown brand {p.brand}")
             if p.shop not in shops:
                 raise ValueError(f"{p.slug}: unknown shop {p.shop}")
+        days = [day for reward in self.checkin_rewards for day in reward.days]
+        if len(days) != len(set(days)):
+            raise ValueError("a check-in day has two rewards")
         for a in self.accounts:
             if (a.role is Role.MERCHANT) != (a.shop is not None):
                 raise ValueError(f"{a.phone}: merchants, and only merchants, name a shop")

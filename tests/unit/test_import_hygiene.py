@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,14 +63,18 @@ def test_screens_do_not_write_sql() -> None:
         if path.parent.name not in ("screens", "widgets"):
             continue
         text = path.read_text(encoding="utf-8")
-        for needle in (
-            "conn.execute",
-            "session.exec",
-            ".execute(",
-            "SELECT ",
-            "INSERT ",
-            "UPDATE ",
-        ):
+        for needle in ("conn.execute", "session.exec", ".execute("):
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+        for match in SQL_WORD.finditer(text):  # ALLOW_SELECT is a name, not SQL
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group()}")
     assert offenders == []
+
+
+SQL_WORD = re.compile(r"(?<![A-Za-z_])(?:SELECT|INSERT|UPDATE|DELETE) ")
+
+
+def test_the_sql_word_scan_finds_sql() -> None:
+    assert SQL_WORD.search('conn("SELECT id FROM x")')
+    assert SQL_WORD.search("x = 'DELETE FROM y'")
+    assert not SQL_WORD.search("ALLOW_SELECT = False")

@@ -96,7 +96,14 @@ def expected_counts(data: Json) -> dict[str, int]:
     reviews = [r for p in products for r in p["reviews"]]
     pictures = {p["picture"] for p in products} | {f for r in reviews for f in r["photos"]}
     contents = {(FIXTURES / rel).read_bytes() for rel in pictures}
-    return {
+    shoppers = [a for a in data["accounts"] if a["role"] == "shopper"]
+    with_balance = [a for a in data["accounts"] if a.get("balance")]
+    new_user = [c for c in data["platform_coupons"] if c.get("new_user")]
+    empty = dict.fromkeys(DATA_TABLES, 0)
+    return empty | {
+        "coupon": len(shoppers) * len(new_user),
+        "wallet": len(with_balance),
+        "wallet_entry": len(with_balance),
         "search_tri": len(products),
         "search_gram": len(products),
         "review_photo": sum(len(r["photos"]) for r in reviews),
@@ -107,7 +114,8 @@ def expected_counts(data: Json) -> dict[str, int]:
         "product_spec": sum(len(p["specs"]) for p in products),
         "product": len(products),
         "coupon_template": sum(len(s.get("coupons", [])) for s in data["shops"])
-        + len(data["platform_coupons"]),
+        + len(data["platform_coupons"])
+        + sum(len(r["days"]) for r in data.get("checkin_rewards", [])),
         "account": len(data["accounts"]),
         "shipping_rate": sum(len(s["shipping"]["fees"]) for s in data["shops"]),
         "shop": len(data["shops"]),
@@ -471,10 +479,15 @@ def test_times_are_relative_to_the_clock(tmp_path: Path) -> None:
         assert ends == [
             days(x["ends_in_days"]) for p in data["products"] for x in p.get("promotions", [])
         ]
-        coupons = conn.execute("SELECT starts_at, ends_at FROM coupon_template ORDER BY id")
-        valid = [c["valid_days"] for s in data["shops"] for c in s.get("coupons", [])]
-        valid += [c["valid_days"] for c in data["platform_coupons"]]
-        assert coupons.fetchall() == [(days(0), days(n)) for n in valid]
+        coupons = conn.execute(
+            "SELECT starts_at, ends_at, valid_days FROM coupon_template ORDER BY id"
+        )
+        seeded = [c for s in data["shops"] for c in s.get("coupons", [])]
+        seeded += data["platform_coupons"]
+        seeded += [r["coupon"] for r in data["checkin_rewards"] for _ in r["days"]]
+        assert coupons.fetchall() == [
+            (days(0), days(c.get("campaign_days", 365)), c["valid_days"]) for c in seeded
+        ]
         accounts = {r[0] for r in conn.execute("SELECT created_at FROM account")}
         assert accounts == {"2031-02-03 13:45:30.123456"}
     store.close()
