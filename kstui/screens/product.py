@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.i18n import Localized, Translator
-from kstui.money import format_fen_short, format_yuan_plain
+from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
 from kstui.services.catalog import LOW_STOCK
 from kstui.services.errors import DomainError
@@ -32,11 +32,11 @@ from kstui.services.products import (
 )
 from kstui.services.regions import province_name
 from kstui.store.db import Store
-from kstui.store.enums import CouponKind
 from kstui.store.errors import StoreError
 from kstui.text import printable
 from kstui.timefmt import days_between, local_date
 from kstui.widgets.choice_row import Choice, ChoiceRow, ChoiceState
+from kstui.widgets.coupon_text import coupon_label
 from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.picture import Picture
 from kstui.widgets.price import price_content
@@ -433,22 +433,3 @@ def ships_from_place(t: Translator, province_code: str, city: Localized) -> str:
         return province
     return t("product.place", province=province, city=city_name)
 
-
-def coupon_label(t: Translator, coupon: CouponInfo) -> str:
-    """满100减10 / 无门槛减5 / 满200打9.5折, from the coupon's numbers."""
-    if coupon.kind is CouponKind.DISCOUNT:
-        rate = f"{coupon.pay_percent / 10:g}"
-        off = 100 - coupon.pay_percent
-        if coupon.threshold:
-            return t(
-                "coupon.percent_over", threshold=_yuan(coupon.threshold), rate=rate,
-                off=off,
-            )  # fmt: skip
-        return t("coupon.percent", rate=rate, off=off)
-    amount = _yuan(coupon.amount_off)
-    if coupon.threshold:
-        return t("coupon.amount_over", threshold=_yuan(coupon.threshold), amount=amount)
-    return t("coupon.amount", amount=amount)
-
-
-_yuan = format_yuan_plain
