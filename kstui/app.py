@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -104,6 +105,17 @@ class KstuiApp(App[None]):
         self._check_size(self.size.width, self.size.height)
         if self.client.token:
             self._restore_login(self.client.token)
+        if self.settings.catch_up_seconds:
+            self.set_interval(self.settings.catch_up_seconds, self._catch_up)
+
+    @work(thread=True, exclusive=True, group="catch-up")
+    def _catch_up(self) -> None:
+        """What falls due by now, whoever's it is: payment notifications, unpaid orders
+        past their deadline (safe alongside any other process doing the same)."""
+        from kstui.services.payments import catch_up
+
+        with contextlib.suppress(StoreError):
+            catch_up(self.store, clock=self.clock)
 
     # -- the logged-in account -------------------------------------------------------------
 
@@ -238,11 +250,10 @@ class KstuiApp(App[None]):
             self.require_login(lambda: self._open_place(place), reason=f"login.reason_{place}")
 
     def _open_place(self, place: str) -> None:
-        if place == "account":
-            from kstui.screens.account import AccountScreen
-
-            if not isinstance(self.screen, AccountScreen):
-                self.push_screen(AccountScreen())
+        screen = _place_screen(place)
+        if screen is not None:
+            if type(self.screen) is not type(screen):  # one of each on top at a time
+                self.push_screen(screen)
             return
         if isinstance(self.screen, ComingSoonScreen):  # one placeholder at a time
             if self.screen.place != place:
@@ -303,6 +314,31 @@ class KstuiApp(App[None]):
         """Close the screen on top (never the catalogue itself)."""
         if len(self.screen_stack) > 1 and not isinstance(self.screen, TooSmallScreen):
             self.pop_screen()
+
+
+def _place_screen(place: str) -> Screen[None] | None:
+    """The screen of a place of the shop (None: a later version's place)."""
+    if place == "account":
+        from kstui.screens.account import AccountScreen
+
+        return AccountScreen()
+    if place == "cart":
+        from kstui.screens.cart import CartScreen
+
+        return CartScreen()
+    if place == "orders":
+        from kstui.screens.orders import OrdersScreen
+
+        return OrdersScreen()
+    if place == "wallet":
+        from kstui.screens.wallet import WalletScreen
+
+        return WalletScreen()
+    if place == "coupons":
+        from kstui.screens.coupons import CouponsScreen
+
+        return CouponsScreen()
+    return None
 
 
 _PLACE_ACTIONS = frozenset({"home", "search", "place", "login", "logout", "command_palette"})

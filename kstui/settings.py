@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from kstui.i18n import Lang
@@ -34,6 +35,9 @@ class Settings:
         device: How this kind of client is named in the list of logged-in devices.
         device_id: Fixes the device's id (tests); normally made once and kept.
         demo_sms: Show every SMS sent to the shopper as a notification.
+        pay_timeout: How long a submitted order waits for payment before it cancels.
+        catch_up_seconds: How often the app delivers what fell due (payment notifications,
+            unpaid orders to cancel); 0 for never (tests that move the clock themselves).
     """
 
     db_path: Path
@@ -44,3 +48,5 @@ class Settings:
     device: str = "terminal"
     device_id: str | None = None
     demo_sms: bool = True
+    pay_timeout: timedelta = timedelta(minutes=15)
+    catch_up_seconds: float = 1.0

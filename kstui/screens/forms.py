@@ -39,6 +39,9 @@ def show_error(screen: Screen[Any], error: DomainError | StoreError, placement: 
     if isinstance(error, DomainError):
         message = t(error.message_key, **error.params)
         name = next((n for cls, n in placement.items() if isinstance(error, cls)), None)
+        field = error.params.get("field")  # errors that name their field (InvalidAddress…)
+        if name is None and isinstance(field, str):
+            name = field
     else:
         message, name = t(error.message_key), None
     if name is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,8 +17,10 @@ from textual.widgets import Button, Static
 from kstui.i18n import Localized, Translator
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
+from kstui.services import cart, coupons
 from kstui.services.catalog import LOW_STOCK
-from kstui.services.errors import DomainError
+from kstui.services.checkout import Item
+from kstui.services.errors import DomainError, NotLoggedIn
 from kstui.services.products import (
     CouponInfo,
     ProductDetail,
@@ -43,6 +46,7 @@ from kstui.widgets.price import price_content
 from kstui.widgets.quantity import QuantityPicker
 
 REVIEWS_PER_PAGE = 5
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -399,31 +403,84 @@ class ProductScreen(KstuiScreen[None]):
 
     @on(Button.Pressed, "#add-to-cart")
     def action_add_to_cart(self) -> None:
-        """加入购物车 (logging in first if needed); the cart itself is the next version's."""
+        """加入购物车 (logging in first if needed)."""
         if self._sku_chosen():
-            self._after_login("login.reason_add_to_cart", "product.cart_next")
+            self.shop.require_login(self._add_to_cart, reason="login.reason_add_to_cart")
+
+    def _add_to_cart(self) -> None:
+        sku, quantity = self.sku, self.quantity
+        if sku is None:
+            return
+        app = self.shop
+        token = app.client.token or ""
+        self._call(
+            lambda: cart.add_to_cart(app.store, token, sku.id, quantity, clock=app.clock),
+            lambda held: self.notify(self.t("product.added", count=held), markup=False),
+        )
 
     @on(Button.Pressed, "#buy-now")
     def action_buy_now(self) -> None:
-        """立即购买 (logging in first if needed); ordering is the next version's."""
+        """立即购买: straight to checkout with this SKU and quantity."""
         if self._sku_chosen():
-            self._after_login("login.reason_buy", "product.buy_next")
+            self.shop.require_login(self._buy_now, reason="login.reason_buy")
+
+    def _buy_now(self) -> None:
+        if self.sku is None:
+            return
+        from kstui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen((Item(self.sku.id, self.quantity),)))
 
     @on(Button.Pressed, "#claim")
     def _claim(self) -> None:
-        self._after_login("login.reason_coupon", "product.coupon_next")
+        self.shop.require_login(self._claim_coupons, reason="login.reason_coupon")
+
+    def _claim_coupons(self) -> None:
+        """领券: claim every coupon of the shop shown on this page."""
+        detail = self.detail
+        if detail is None or not detail.coupons:
+            return
+        app = self.shop
+        token, ids = app.client.token or "", [c.id for c in detail.coupons]
+
+        def claim_all() -> int:
+            claimed = 0
+            for template_id in ids:
+                try:
+                    coupons.claim(app.store, token, template_id, clock=app.clock)
+                except (coupons.AlreadyClaimed, coupons.CouponGone):
+                    continue
+                claimed += 1
+            return claimed
+
+        self._call(claim_all, self._claimed)
+
+    def _claimed(self, count: int) -> None:
+        key = "product.claimed" if count else "product.claimed_none"
+        self.notify(self.t(key, count=count), markup=False)
+
+    def _call(self, call: Callable[[], R], done: Callable[[R], object]) -> None:
+        app = self.shop
+
+        def work() -> None:
+            try:
+                result = call()
+            except NotLoggedIn:
+                app.call_from_thread(app.logged_out)
+            except (DomainError, StoreError) as error:
+                params = error.params if isinstance(error, DomainError) else {}
+                message = self.t(error.message_key, **params)
+                app.call_from_thread(self.notify, message, severity="error", markup=False)
+            else:
+                app.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, group="product-action")
 
     def _sku_chosen(self) -> bool:
         if self.sku is None or self.sku.stock <= 0:
             self.notify(self.t("product.choose_specs"), severity="warning", markup=False)
             return False
         return True
-
-    def _after_login(self, reason: str, then: str) -> None:
-        self.shop.require_login(
-            lambda: self.notify(self.t(then), severity="information", markup=False),
-            reason=reason,
-        )
 
 
 def ships_from_place(t: Translator, province_code: str, city: Localized) -> str:
@@ -432,4 +489,3 @@ def ships_from_place(t: Translator, province_code: str, city: Localized) -> str:
     if city_name == province:
         return province
     return t("product.place", province=province, city=city_name)
-

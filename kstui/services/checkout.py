@@ -31,7 +31,7 @@ from kstui.services.cart import InvalidQuantity, OutOfStock, SkuNotFound
 from kstui.services.coupons import CouponState, HeldCoupon, held_coupons, tie_to_checkout
 from kstui.services.divisions import region_text
 from kstui.services.errors import DomainError
-from kstui.services.invoices import InvoiceRequest
+from kstui.services.invoices import InvoiceRequest, check_invoice
 from kstui.services.pricing import (
     PricedCheckout,
     Selection,
@@ -173,7 +173,8 @@ class OrderRequest:
     Attributes:
         items: The SKUs and quantities.
         submit_key: The checkout page's idempotency key.
-        address_id: The delivery address.
+        address_id: The delivery address (None: the default one; without any, the
+            submit is refused with `AddressNeeded`).
         method: The payment method chosen.
         selection: The coupons (None: the best combination).
         notes: Order notes by shop id.
@@ -184,7 +185,7 @@ class OrderRequest:
 
     items: tuple[Item, ...]
     submit_key: str
-    address_id: int
+    address_id: int | None
     method: PaymentMethod
     selection: Selection | None = None
     notes: Mapping[int, str] = field(default_factory=dict)
@@ -217,7 +218,7 @@ def quote(
 
     Raises:
         NotLoggedIn, NothingToBuy, SkuNotFound, InvalidQuantity, OutOfStock,
-        AddressNotFound, CouponNotApplicable.
+        AddressNotFound, CouponNotApplicable, CouponUnavailable.
     """
     with store.reading() as conn:
         account_id = session_account(conn, token, clock=clock)
@@ -239,7 +240,7 @@ def submit(
     Raises:
         NotLoggedIn, NothingToBuy, SkuNotFound, InvalidQuantity, OutOfStock,
         AddressNeeded, AddressNotFound, CouponNotApplicable, CouponUnavailable,
-        PriceChanged, NoteInvalid.
+        PriceChanged, NoteInvalid, InvalidInvoice.
     """
     now = clock.now()
     with store.reading() as conn:
@@ -251,6 +252,7 @@ def submit(
     if q.ship_to is None:
         raise AddressNeeded()
     notes = {shop.shop_id: _check_note(request.notes.get(shop.shop_id, "")) for shop in q.shops}
+    invoice = check_invoice(request.invoice.kind, request.invoice.title, request.invoice.tax_no)
     if request.expected_total is not None and request.expected_total != q.total:
         raise PriceChanged(total=Fen(q.total))
     today = now.strftime("%y%m%d")
@@ -287,8 +289,8 @@ def submit(
                  OrderStatus.PENDING_PAYMENT.value, shop.goods_total, shop.freight,
                  shop.shop_discount, shop.platform_discount, shop.total, shop.coupon_id,
                  ship.recipient, ship.phone, ship.province, ship.region, ship.detail,
-                 notes[shop.shop_id], request.invoice.kind.value, request.invoice.title,
-                 request.invoice.tax_no, stamp),
+                 notes[shop.shop_id], invoice.kind.value, invoice.title, invoice.tax_no,
+                 stamp),
             ).lastrowid  # fmt: skip
             assert order_id is not None
             conn.executemany(
@@ -349,6 +351,8 @@ def _quote(
         for s, ids in by_shop.items()
     ]
     held = [c for c in held_coupons(conn, account_id, now) if c.state is CouponState.USABLE]
+    if selection is not None:
+        _check_chosen_usable(conn, account_id, now, selection, {c.id for c in held})
     offers = [c.offer() for c in held]
     chosen = best_selection(goods, offers) if selection is None else selection
     priced = price(goods, offers, chosen)
@@ -382,6 +386,21 @@ def _quote(
         priced=priced,
         selection=chosen,
     )
+
+
+def _check_chosen_usable(
+    conn: sqlite3.Connection,
+    account_id: int,
+    now: datetime,
+    selection: Selection,
+    usable: set[int],
+) -> None:
+    """A chosen coupon the shopper holds but can no longer use (tied to another order,
+    used, expired) is `CouponUnavailable` ("choose again"), as when it is lost to another
+    checkout during the submit, rather than "does not apply"."""
+    chosen = {*selection.shop_coupons.values(), selection.platform_coupon} - {None} - usable
+    if chosen and any(c.id in chosen for c in held_coupons(conn, account_id, now)):
+        raise CouponUnavailable()
 
 
 def _shop_goods(

@@ -237,7 +237,8 @@ def held_coupons(
         f"""
         SELECT c.id, c.template_id, {_TERMS_COLUMNS}, c.valid_from, c.valid_until,
                c.checkout_id, c.used_at
-        FROM coupon AS c JOIN {_TERMS_JOIN} ON t.id = c.template_id
+        FROM coupon AS c JOIN coupon_template AS t ON t.id = c.template_id
+        LEFT JOIN shop AS s ON s.id = t.shop_id
         WHERE c.account_id = ?{where}
         """,
         (account_id,) + ((coupon_id,) if coupon_id is not None else ()),

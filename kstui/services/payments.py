@@ -322,9 +322,12 @@ def confirm_card_code(
     return view
 
 
-def payment_status(store: Store, token: str, payment_no: str, *, clock: Clock) -> PaymentView:
-    """A payment as it stands now. For a QR payment still pending, the gateway is asked
-    (交易查询) and a trade paid there is applied, as its notification would.
+def payment_status(
+    store: Store, token: str, payment_no: str, *, clock: Clock, query_gateway: bool = True
+) -> PaymentView:
+    """A payment as it stands now. With `query_gateway`, a QR payment still pending is
+    asked about at the gateway (交易查询: 我已完成支付) and a trade paid there is applied,
+    as its notification would be; without, only what the notifications told is known.
 
     Raises:
         NotLoggedIn, PaymentNotFound.
@@ -333,7 +336,8 @@ def payment_status(store: Store, token: str, payment_no: str, *, clock: Clock) -
     with store.reading() as conn:
         account_id = session_account(conn, token, clock=clock)
         view = _view(conn, _payment_id(conn, account_id, payment_no))
-    if view.status is not PaymentStatus.PENDING or view.trade_no is None or not view.method.by_qr:
+    waiting = view.status is PaymentStatus.PENDING and view.method.by_qr
+    if not (query_gateway and waiting and view.trade_no is not None):
         return view
     with store.writing() as conn:
         found = gateway.trade(conn, view.trade_no)

@@ -36,7 +36,5 @@ def coupon_label(t: Translator, coupon: CouponNumbers) -> str:
         return t("coupon.percent", rate=rate, off=off)
     amount = format_yuan_plain(coupon.amount_off)
     if coupon.threshold:
-        return t(
-            "coupon.amount_over", threshold=format_yuan_plain(coupon.threshold), amount=amount
-        )
+        return t("coupon.amount_over", threshold=format_yuan_plain(coupon.threshold), amount=amount)
     return t("coupon.amount", amount=amount)

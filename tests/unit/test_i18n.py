@@ -29,7 +29,12 @@ from kstui.services import errors
 from kstui.services.catalog import Sort
 from kstui.services.identity import Strength
 from kstui.settings import DEVICE_KINDS
-from kstui.store.enums import ReturnPolicy
+from kstui.providers.gateway import CardOutcome
+from kstui.services.wallet import EntryKind
+from kstui.store.enums import InvoiceKind, OrderStatus, PaymentMethod, ReturnPolicy
+
+FAILURES = {"declined", "insufficient_funds"}
+"""Card outcomes that are failures shown at the cashier."""
 
 PACKAGE = Path(kstui.__file__).parent
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
@@ -150,6 +155,11 @@ def test_f_string_key_families_are_all_known() -> None:
         "strength.",
         "provider.",
         "device.",
+        "method.",
+        "invoice.kind.",
+        "cashier.failure.",
+        "order_status.",
+        "ledger.",
     }
 
 
@@ -177,7 +187,12 @@ def test_f_string_key_families_exist(lang: Lang) -> None:
     wanted |= {f"strength.{s.name.lower()}" for s in Strength}
     wanted |= {f"provider.{p.value}" for p in SocialProvider}
     wanted |= {f"device.{d}" for d in DEVICE_KINDS}
-    assert len(wanted) == 5 + 4 + 6 + 5 + 4 + 2 + 1
+    wanted |= {f"method.{m.value}" for m in PaymentMethod}
+    wanted |= {f"invoice.kind.{k.value}" for k in InvoiceKind}
+    wanted |= {f"cashier.failure.{o.value}" for o in CardOutcome if o.value in FAILURES}
+    wanted |= {f"order_status.{s.value}" for s in OrderStatus}
+    wanted |= {f"ledger.{k.value}" for k in EntryKind}
+    assert len(wanted) == 5 + 4 + 6 + 5 + 4 + 2 + 1 + 4 + 3 + 2 + 5 + 3
     assert wanted - keys == set()
 
 

@@ -1,0 +1,67 @@
+"""What the shopper's own places share (cart, checkout, cashier, orders, wallet): the
+session token, service calls off the UI thread, and leaving when logged out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kstui.screens.base import KstuiScreen, ResultT
+from kstui.services.account_records import AccountInfo
+from kstui.services.errors import DomainError, NotLoggedIn
+from kstui.store.errors import StoreError
+
+R = TypeVar("R")
+ErrorHandler = Callable[[DomainError | StoreError], bool]
+"""Shows an error itself (True), or leaves it to a notification (False)."""
+
+
+class PlaceScreen(KstuiScreen[ResultT]):
+    """A screen of the logged-in shopper; it closes (with any dialog over it) on logout."""
+
+    def on_mount(self) -> None:
+        self.watch(self.shop, "account", self._account_changed, init=False)
+
+    @property
+    def token(self) -> str:
+        """This device's session token."""
+        return self.shop.client.token or ""
+
+    def _account_changed(self, account: AccountInfo | None) -> None:
+        if account is None and self in self.app.screen_stack:
+            while self.app.screen is not self:
+                self.app.pop_screen()
+            self.dismiss()
+
+    def run_call(
+        self,
+        call: Callable[[], R],
+        done: Callable[[R], object],
+        *,
+        group: str,
+        on_error: ErrorHandler | None = None,
+        exclusive: bool = True,
+    ) -> None:
+        """Run a service call in a thread, then `done(result)` on the UI thread.
+
+        A session that ended meanwhile logs out (and closes this place); other errors go
+        to `on_error`, or become a notification.
+        """
+        app = self.shop
+
+        def failed(error: DomainError | StoreError) -> None:
+            if on_error is None or not on_error(error):
+                params: dict[str, Any] = error.params if isinstance(error, DomainError) else {}
+                self.notify(self.t(error.message_key, **params), severity="error", markup=False)
+
+        def work() -> None:
+            try:
+                result = call()
+            except NotLoggedIn:
+                app.call_from_thread(app.logged_out)
+            except (DomainError, StoreError) as error:
+                app.call_from_thread(failed, error)
+            else:
+                app.call_from_thread(done, result)
+
+        self.run_worker(work, thread=True, exclusive=exclusive, group=group)

@@ -1,0 +1,163 @@
+"""钱包: the balance, 充值 through the cashier, and the ledger of every movement."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from kstui.money import MoneyFormatError, format_fen, format_fen_short, parse_yuan
+from kstui.screens.address_book import DIALOG_CSS
+from kstui.screens.place import PlaceScreen
+from kstui.services import wallet
+from kstui.services.errors import DomainError
+from kstui.services.wallet import RECHARGE_PRESETS, WalletView
+from kstui.timefmt import local_minute
+from kstui.widgets.form import FormField
+from kstui.widgets.key_bar import KeyBar
+from kstui.widgets.translation import translate_own_bindings, translator_of
+
+
+class WalletScreen(PlaceScreen[None]):
+    """The shopper's balance and its ledger."""
+
+    CSS_PATH = "wallet.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "recharge", "key.recharge", id="recharge"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Horizontal(id="wallet-head"):
+            yield Static("", id="wallet-balance")
+            yield Button(t("wallet.recharge"), id="recharge", variant="primary", compact=True)
+        yield Static(t("wallet.ledger"), id="ledger-title", markup=False)
+        yield VerticalScroll(id="ledger")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        """Read the wallet again."""
+        store, token, clock = self.shop.store, self.token, self.shop.clock
+        self.run_call(
+            lambda: wallet.wallet_view(store, token, clock=clock),
+            lambda view: self.run_worker(self._show(view), group="wallet-show"),
+            group="wallet",
+        )
+
+    async def _show(self, view: WalletView) -> None:
+        t = self.t
+        self.query_one("#wallet-balance", Static).update(
+            Content.from_markup(
+                "$label\n[$primary bold]$balance[/]",
+                label=t("wallet.balance"),
+                balance=format_fen(view.balance),
+            )  # fmt: skip
+        )
+        box = self.query_one("#ledger", VerticalScroll)
+        await box.remove_children()
+        if not view.entries:
+            await box.mount(Static(t("wallet.no_entries"), markup=False))
+            return
+        rows = []
+        for entry in view.entries:
+            sign = "+" if entry.amount > 0 else "-"
+            amount = Content.styled(
+                f"{sign}{format_fen(abs(entry.amount))}", "$success" if entry.amount > 0 else ""
+            )
+            text = Content.assemble(
+                (t(f"ledger.{entry.kind.value}"), "bold"), "  ", amount, "\n",
+                (t("wallet.entry", at=local_minute(entry.at), ref=entry.ref,
+                   after=format_fen(entry.balance_after)), "$text-muted"),
+            )  # fmt: skip
+            rows.append(Static(text, classes="ledger-row"))
+        await box.mount_all(rows)
+
+    @on(Button.Pressed, "#recharge")
+    def action_recharge(self) -> None:
+        """充值: choose an amount, then pay it at the cashier."""
+
+        def chosen(amount: int | None) -> None:
+            if amount is not None:
+                from kstui.screens.cashier import CashierScreen
+
+                self.app.push_screen(CashierScreen(None, recharge=amount))
+
+        self.app.push_screen(RechargeScreen(), chosen)
+
+
+class RechargeScreen(ModalScreen[int | None]):
+    """How much to recharge: a preset or a typed amount."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(cls="RechargeScreen")
+        + """
+    RechargeScreen #presets {
+        height: 1;
+        margin-bottom: 1;
+    }
+    RechargeScreen #presets Button {
+        margin-right: 2;
+    }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.cancel", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.t = translator_of(self)
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical(id="dialog"):
+            yield Static(t("wallet.recharge_title"), id="dialog-title", markup=False)
+            with Horizontal(id="presets"):
+                for amount in RECHARGE_PRESETS:
+                    yield Button(format_fen_short(amount), id=f"preset-{amount}", compact=True)
+            yield FormField(t("wallet.amount"), name="amount", max_length=12,
+                            placeholder=t("wallet.amount_hint"))  # fmt: skip
+            yield Static("", classes="form-message")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+                yield Button(t("wallet.to_cashier"), id="save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        translate_own_bindings(self)
+        self.query_one(Button).focus()
+
+    @on(Button.Pressed, "#presets Button")
+    def _preset(self, event: Button.Pressed) -> None:
+        if event.button.id:
+            self.dismiss(int(event.button.id.removeprefix("preset-")))
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        field = self.query_one("#amount-field", FormField)
+        try:
+            amount = wallet.check_recharge_amount(parse_yuan(field.value))
+        except MoneyFormatError:
+            field.set_error(self.t("wallet.amount_invalid"))
+            return
+        except DomainError as error:
+            field.set_error(self.t(error.message_key, **error.params))
+            return
+        self.dismiss(amount)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without recharging."""
+        self.dismiss(None)
