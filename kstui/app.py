@@ -250,16 +250,16 @@ class KstuiApp(App[None]):
             self.require_login(lambda: self._open_place(place), reason=f"login.reason_{place}")
 
     def _open_place(self, place: str) -> None:
-        screen = _place_screen(place)
-        if screen is not None:
-            if type(self.screen) is not type(screen):  # one of each on top at a time
-                self.push_screen(screen)
+        """Places replace each other (like the tabs of a phone app); from anywhere else
+        (the catalogue, a product, a checkout) a place opens on top."""
+        screen = _place_screen(place) or ComingSoonScreen(place)
+        current = self.screen
+        if getattr(current, "place", None) == place:
             return
-        if isinstance(self.screen, ComingSoonScreen):  # one placeholder at a time
-            if self.screen.place != place:
-                self.switch_screen(ComingSoonScreen(place))
-            return
-        self.push_screen(ComingSoonScreen(place))
+        if getattr(current, "place", None) is not None:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     @property
     def crash_log(self) -> Path:

@@ -31,6 +31,9 @@ R = TypeVar("R")
 class AccountScreen(KstuiScreen[None]):
     """The logged-in shopper's account and its security."""
 
+    place = "account"
+    """The shop's place this screen is (the global keys switch between places)."""
+
     CSS_PATH = "account.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "logout", "key.logout", id="logout", show=False),

@@ -90,6 +90,9 @@ class LineRow(_Row):
 class CartScreen(PlaceScreen[None]):
     """The shopper's cart."""
 
+    place = "cart"
+    """The shop's place this screen is (the global keys switch between places)."""
+
     CSS_PATH = "cart.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "key.tick", id="tick"),

@@ -268,6 +268,8 @@ class CashierScreen(PlaceScreen[None]):
         self.run_call(start, self._qr_shown, group="pay", on_error=self._pay_failed)
 
     def _qr_shown(self, payment: PaymentView) -> None:
+        if payment.method is not self.method:  # the shopper chose another method meanwhile
+            return
         self.payment = payment
         if payment.status is PaymentStatus.SUCCEEDED:
             self._succeeded()
@@ -313,10 +315,12 @@ class CashierScreen(PlaceScreen[None]):
                 store, token, no, clock=clock, query_gateway=query_gateway
             ),
             lambda p: self._polled(p, query_gateway),
-            group="poll",
+            group="check" if query_gateway else "poll",  # a tick never cancels a 我已完成支付
         )
 
     def _polled(self, payment: PaymentView, asked: bool) -> None:
+        if self.payment is None or payment.no != self.payment.no:
+            return  # an answer about an attempt the shopper has moved on from
         self.payment = payment
         if payment.status is PaymentStatus.SUCCEEDED:
             self._succeeded()

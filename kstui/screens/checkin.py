@@ -95,6 +95,7 @@ class CheckinScreen(PlaceScreen[None]):
             t("checkin.done_today" if calendar.checked_today else "checkin.button")
         )
         button.disabled = calendar.checked_today or self._checking_in
+        button.variant = "default" if calendar.checked_today else "primary"
         if not button.disabled and self.focused is None:
             button.focus()
 

@@ -62,6 +62,9 @@ class ClaimList(VerticalScroll, can_focus=False):
 class CouponsScreen(PlaceScreen[None]):
     """我的优惠券 and the 领券中心."""
 
+    place = "coupons"
+    """The shop's place this screen is (the global keys switch between places)."""
+
     CSS_PATH = "coupons.tcss"
     AUTO_FOCUS = "Tabs"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -41,6 +41,9 @@ class OrderRow(Static, can_focus=True):
 class OrdersScreen(PlaceScreen[None]):
     """The shopper's orders."""
 
+    place = "orders"
+    """The shop's place this screen is (the global keys switch between places)."""
+
     CSS_PATH = "orders.tcss"
 
     def compose(self) -> ComposeResult:

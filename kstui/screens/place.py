@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual.worker import get_current_worker
+
 from kstui.screens.base import KstuiScreen, ResultT
 from kstui.services.account_records import AccountInfo
 from kstui.services.errors import DomainError, NotLoggedIn
@@ -45,7 +47,8 @@ class PlaceScreen(KstuiScreen[ResultT]):
         """Run a service call in a thread, then `done(result)` on the UI thread.
 
         A session that ended meanwhile logs out (and closes this place); other errors go
-        to `on_error`, or become a notification.
+        to `on_error`, or become a notification. With `exclusive`, a newer call of the same
+        group replaces this one: its result is dropped.
         """
         app = self.shop
 
@@ -55,13 +58,16 @@ class PlaceScreen(KstuiScreen[ResultT]):
                 self.notify(self.t(error.message_key, **params), severity="error", markup=False)
 
         def work() -> None:
+            worker = get_current_worker()
             try:
                 result = call()
             except NotLoggedIn:
                 app.call_from_thread(app.logged_out)
             except (DomainError, StoreError) as error:
-                app.call_from_thread(failed, error)
+                if not worker.is_cancelled:
+                    app.call_from_thread(failed, error)
             else:
-                app.call_from_thread(done, result)
+                if not worker.is_cancelled:  # a newer call of the group replaced this one
+                    app.call_from_thread(done, result)
 
         self.run_worker(work, thread=True, exclusive=exclusive, group=group)

@@ -27,6 +27,9 @@ from kstui.widgets.translation import translate_own_bindings, translator_of
 class WalletScreen(PlaceScreen[None]):
     """The shopper's balance and its ledger."""
 
+    place = "wallet"
+    """The shop's place this screen is (the global keys switch between places)."""
+
     CSS_PATH = "wallet.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "recharge", "key.recharge", id="recharge"),

@@ -59,8 +59,9 @@ class CheckinCalendar:
 
     @property
     def next_day(self) -> int:
-        """Which day of the cycle the next check-in is."""
-        return self.streak % WEEK + 1 if self.checked_today else (self.streak % WEEK) + 1
+        """Which day of the cycle the next check-in is (today's, or tomorrow's once checked
+        in today: `streak` counts up to the last check-in either way)."""
+        return self.streak % WEEK + 1
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ Never twice:
 - every attempt carries the client's idempotency key (unique): the same key again
   returns the first attempt's result, whatever happened since;
 - a checkout becomes paid by one conditional update (`status = 'awaiting_payment'`),
-  so of two payments racing for it one wins; a gateway payment that lost (paid at the
-  gateway after the checkout was paid otherwise) is refunded at once;
+  so of two payments racing for it one wins; its other attempts still open are then
+  closed (at the gateway too), and a gateway payment that lost (paid there before it
+  could be closed, its notification still on the way) is refunded at once;
 - the gateway's notifications are checked (signature, trade, amount) and applied by
   a conditional move of the payment (`pending → succeeded`): ten copies, one charge;
 - balance payments debit the wallet in the same transaction that pays the checkout.
@@ -17,7 +18,6 @@ the gateway (交易查询): a trade paid in time is applied, not cancelled.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 import sqlite3
@@ -243,7 +243,9 @@ def pay_by_card(
 
     Raises:
         NotLoggedIn, RealNameRequired, PaymentPasswordNotSet, PaymentPasswordWrong,
-        PaymentLocked, CheckoutNotFound, AlreadyPaid, CheckoutClosed, KeyReused.
+        PaymentLocked, CheckoutNotFound, AlreadyPaid, CheckoutClosed, KeyReused,
+        SendTooSoon, DailySmsLimit (the bank's SMS code cannot be sent now; nothing
+        changed).
     """
     _close_if_overdue(store, checkout_no, clock=clock)
     _check_password(store, token, payment_password, clock)
@@ -404,7 +406,7 @@ def recharge_by_card(
 
     Raises:
         NotLoggedIn, RealNameRequired, InvalidRecharge, PaymentPasswordNotSet,
-        PaymentPasswordWrong, PaymentLocked, KeyReused.
+        PaymentPasswordWrong, PaymentLocked, KeyReused, SendTooSoon, DailySmsLimit.
     """
     check_recharge_amount(amount)
     _check_password(store, token, payment_password, clock)
@@ -652,8 +654,15 @@ def _charge_card(
     if outcome is CardOutcome.APPROVED:
         _succeed(conn, payment_id, now)
     elif outcome is CardOutcome.VERIFY_BY_SMS:
-        with contextlib.suppress(SendTooSoon):  # the code sent a moment ago is still good
-            send_code(conn, phone_of(conn, account_id), Purpose.CARD_PAYMENT, clock=clock, sms=sms)
+        phone = phone_of(conn, account_id)
+        try:
+            send_code(conn, phone, Purpose.CARD_PAYMENT, clock=clock, sms=sms)
+        except SendTooSoon:
+            # The card code sent a moment ago is still good; but if the code of a moment
+            # ago was for something else (a login), no card code can come for a while:
+            # refuse (rolling back) rather than wait for a code that never comes.
+            if not _card_code_waiting(conn, phone, now):
+                raise
         PAYMENTS.record(conn, payment_id, PaymentStatus.PENDING, PaymentStatus.PENDING, at=now,
                         detail="awaiting_code")  # fmt: skip
     else:
@@ -662,6 +671,18 @@ def _charge_card(
             detail=outcome.value, failure=outcome.value, updated_at=db_time(now),
         )  # fmt: skip
     return _view(conn, payment_id)
+
+
+def _card_code_waiting(conn: sqlite3.Connection, phone: str, now: datetime) -> bool:
+    """True if a card-payment code sent to `phone` can still be entered."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM sms_code WHERE phone = ? AND purpose = ? AND used_at IS NULL"
+            " AND revoked_at IS NULL AND expires_at > ?",
+            (phone, Purpose.CARD_PAYMENT.value, db_time(now)),
+        ).fetchone()
+        is not None
+    )
 
 
 def _succeed(conn: sqlite3.Connection, payment_id: int, now: datetime) -> PaymentStatus:
@@ -687,6 +708,7 @@ def _succeed(conn: sqlite3.Connection, payment_id: int, now: datetime) -> Paymen
         )  # fmt: skip
         return PaymentStatus.SUCCEEDED
     if mark_paid(conn, checkout_id, payment_id, now):
+        _close_other_attempts(conn, checkout_id, payment_id, now)
         return PaymentStatus.SUCCEEDED
     if method == PaymentMethod.BALANCE:
         credit(
@@ -700,6 +722,26 @@ def _succeed(conn: sqlite3.Connection, payment_id: int, now: datetime) -> Paymen
         detail="checkout_not_awaiting", updated_at=stamp,
     )  # fmt: skip
     return PaymentStatus.REFUNDED
+
+
+def _close_other_attempts(
+    conn: sqlite3.Connection, checkout_id: int, paid_by: int, now: datetime
+) -> None:
+    """The checkout was paid by `paid_by`: its other attempts still waiting (a QR code
+    shown, a card waiting for its SMS code) are closed at the gateway and here, rather
+    than left pending for ever. One already paid at the gateway stays pending: its
+    notification (or the trade query) refunds it."""
+    waiting = conn.execute(
+        "SELECT id, trade_no FROM payment WHERE checkout_id = ? AND status = ? AND id != ?",
+        (checkout_id, PaymentStatus.PENDING.value, paid_by),
+    ).fetchall()
+    for other_id, trade_no in waiting:
+        if trade_no is not None and not gateway.close_trade(conn, trade_no, now):
+            continue
+        PAYMENTS.move(
+            conn, other_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
+            detail="checkout_paid", updated_at=db_time(now),
+        )  # fmt: skip
 
 
 def _replay(

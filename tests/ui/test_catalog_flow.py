@@ -10,12 +10,16 @@ from textual.widgets import Checkbox, Input, Static
 from kstui.app import KstuiApp
 from kstui.providers.clock import FrozenClock
 from kstui.screens.account import AccountScreen
+from kstui.screens.cart import CartScreen
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import ComingSoonScreen
+from kstui.screens.coupons import CouponsScreen
 from kstui.screens.filters import FilterScreen
 from kstui.screens.login import LoginScreen
+from kstui.screens.orders import OrdersScreen
 from kstui.screens.product import ProductScreen
 from kstui.screens.too_small import TooSmallScreen
+from kstui.screens.wallet import WalletScreen
 from kstui.services.accounts import account_for_token
 from kstui.services.catalog import Sort
 from kstui.store.db import Store
@@ -209,14 +213,17 @@ async def test_places_ask_a_guest_to_log_in_first(make_app: MakeApp) -> None:
         assert app.screen.place == "service"
 
 
-async def test_global_keys_open_places_not_built_yet(make_app: MakeApp) -> None:
+async def test_global_keys_open_the_places(make_app: MakeApp) -> None:
     app = make_app(phone=BUYER)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
-        for key, place in (("c", "cart"), ("o", "orders"), ("w", "wallet"), ("s", "service")):
+        places = (
+            ("c", CartScreen), ("o", OrdersScreen), ("w", WalletScreen), ("u", CouponsScreen),
+            ("s", ComingSoonScreen),
+        )  # fmt: skip
+        for key, screen_class in places:
             await pilot.press(key)
-            assert isinstance(app.screen, ComingSoonScreen)
-            assert app.screen.place == place
+            assert isinstance(app.screen, screen_class)
             await pilot.press("h")
             assert isinstance(app.screen, CatalogScreen)
         await pilot.press("u", "s")
@@ -273,7 +280,7 @@ async def test_command_palette_lists_screens_and_sorts(make_app: MakeApp) -> Non
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ComingSoonScreen)
+        assert isinstance(app.screen, CartScreen)
 
 
 async def test_command_palette_logs_in_and_out(
@@ -332,8 +339,8 @@ async def test_english_interface(make_app: MakeApp) -> None:
         assert "12 products" in str(app.screen.query_one("#summary", Static).render())
         assert any("Yantai Fuji Apples" in line for line in shown_lines(app))
         await pilot.press("c")
-        assert isinstance(app.screen, ComingSoonScreen)
-        assert "Cart" in str(app.screen.query_one("#coming-title", Static).render())
+        assert isinstance(app.screen, CartScreen)
+        assert "Cart" in str(app.screen.query_one("#cart-title", Static).render())
 
 
 async def test_opening_a_product_by_click(make_app: MakeApp) -> None:
@@ -389,7 +396,7 @@ async def test_places_replace_each_other(make_app: MakeApp) -> None:
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
         await pilot.press("c", "o", "w")
-        assert isinstance(app.screen, ComingSoonScreen)
+        assert isinstance(app.screen, WalletScreen)
         assert app.screen.place == "wallet"
         assert len(app.screen_stack) == 2
         await pilot.press("escape")

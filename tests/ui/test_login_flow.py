@@ -15,8 +15,8 @@ from kstui.client_state import ClientState
 from kstui.providers.clock import FrozenClock
 from kstui.providers.sms import outbox
 from kstui.screens.account import AccountScreen
+from kstui.screens.cart import CartScreen
 from kstui.screens.catalog import CatalogScreen
-from kstui.screens.coming_soon import ComingSoonScreen
 from kstui.screens.login import LoginScreen
 from kstui.screens.product import ProductScreen
 from kstui.screens.register import RegisterScreen
@@ -293,9 +293,11 @@ async def test_guest_buying_logs_in_and_comes_back(make_app: MakeApp) -> None:
         await settle(pilot)
         assert app.screen is page  # back on the product, choices kept
         assert page.selection == (0, 0)
-        assert any("购物车将在下一个版本开放" in n.message for n in app._notifications)
+        assert any("已加入购物车" in n.message for n in app._notifications)
         await pilot.press("c")  # logged in now: straight to the place
-        assert isinstance(app.screen, ComingSoonScreen)
+        assert isinstance(app.screen, CartScreen)
+        await settle(pilot)
+        assert [line.quantity for line in app.screen.view.lines] == [1]
 
 
 async def test_escape_leaves_the_login_without_doing_the_action(make_app: MakeApp) -> None:

@@ -24,13 +24,13 @@ from kstui.i18n import (
     catalogue_files,
     parse_lang,
 )
+from kstui.providers.gateway import CardOutcome
 from kstui.providers.social import SocialProvider
 from kstui.services import errors
 from kstui.services.catalog import Sort
 from kstui.services.identity import Strength
-from kstui.settings import DEVICE_KINDS
-from kstui.providers.gateway import CardOutcome
 from kstui.services.wallet import EntryKind
+from kstui.settings import DEVICE_KINDS
 from kstui.store.enums import InvoiceKind, OrderStatus, PaymentMethod, ReturnPolicy
 
 FAILURES = {"declined", "insufficient_funds"}
