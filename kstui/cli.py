@@ -28,6 +28,7 @@ class CliError(Exception):
 class _Context:
     t: Translator
     db: Path | None
+    pay_minutes: int = 15
 
     @property
     def clock(self) -> Any:
@@ -96,12 +97,15 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         ctx: typer.Context,
         db: Annotated[Path | None, typer.Option("--db", help=t("cli.opt.db"))] = None,
         lang_option: Annotated[str, typer.Option("--lang", help=t("cli.opt.lang"))] = "zh",
+        pay_minutes: Annotated[
+            int, typer.Option("--pay-timeout", min=1, max=1440, help=t("cli.opt.pay_timeout"))
+        ] = 15,
     ) -> None:
         try:
             chosen = parse_lang(lang_option)
         except UnknownLanguage:
             raise CliError(t("cli.bad_lang", lang=lang_option)) from None
-        ctx.obj = _Context(Translator(chosen), db)
+        ctx.obj = _Context(Translator(chosen), db, pay_minutes)
         if ctx.invoked_subcommand is None:
             _run_shop(ctx.obj)
 
@@ -411,7 +415,11 @@ def _run_shop(c: _Context) -> None:
     from kstui.settings import Settings
 
     store = c.open_store()
-    settings = Settings(db_path=c.db_path(), lang=c.t.lang)
+    from datetime import timedelta
+
+    settings = Settings(
+        db_path=c.db_path(), lang=c.t.lang, pay_timeout=timedelta(minutes=c.pay_minutes)
+    )
     app = create_app(settings, store, c.clock)
     gc.freeze()  # what is loaded now lives as long as the app: keep it out of every GC pass
     app.run()

@@ -211,3 +211,35 @@ def test_opening_the_shop_skips_typer(monkeypatch: pytest.MonkeyPatch, store: St
     [context] = opened
     assert context.db == store.path  # type: ignore[attr-defined]
     assert context.t.lang == "en"  # type: ignore[attr-defined]
+
+
+def test_pay_timeout_is_bounded(capsys: pytest.CaptureFixture[str], store: Store) -> None:
+    code, _, err = run(
+        capsys, "--db", str(store.path), "--pay-timeout", "0", "products", "show", "1"
+    )
+    assert code != 0
+    assert "--pay-timeout" in err
+
+
+def test_pay_timeout_reaches_the_app(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    """`kstui --pay-timeout 30` builds the app with orders waiting 30 minutes for payment."""
+    from datetime import timedelta
+
+    import kstui.app
+    from kstui.cli import main
+
+    seen: list[timedelta] = []
+
+    class NoApp:
+        def run(self) -> None:
+            pass
+
+    def fake_create_app(settings: object, *_: object) -> NoApp:
+        seen.append(settings.pay_timeout)  # type: ignore[attr-defined]
+        return NoApp()
+
+    monkeypatch.setattr(kstui.app, "create_app", fake_create_app)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(store.path), "--pay-timeout", "30"])
+    assert exited.value.code in (0, None)
+    assert seen == [timedelta(minutes=30)]

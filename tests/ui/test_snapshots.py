@@ -139,11 +139,12 @@ def test_product_reviews(snap_compare: Snap, make_app: MakeApp) -> None:
 
 
 def test_coming_soon(snap_compare: Snap, make_app: MakeApp) -> None:
-    """You should see the cart placeholder saying it opens soon, with Esc and h hints."""
+    """You should see the customer-service placeholder saying it opens soon, with Esc and h
+    hints."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         await results_for(pilot)
-        await pilot.press("c")
+        await pilot.press("s")
 
     app = make_app(phone="13800138000")
     assert snap_compare(app, terminal_size=SMALL_TERMINAL, run_before=run_before)
