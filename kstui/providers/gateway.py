@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from kstui.providers.clock import Clock
 from kstui.store.db import Store, db_time, from_db_time
+from kstui.timefmt import CHINA
 from kstui.store.enums import PaymentMethod, TradeStatus
 
 SIGNING_KEY = b"kstui-simulated-gateway-2026"
@@ -99,7 +100,7 @@ def open_trade(
 ) -> Trade:
     """Open a trade for the shop's payment `out_trade_no` (支付宝/微信 precreate, or a
     card), payable until `expires_at`."""
-    trade_no = f"T{now:%Y%m%d}{secrets.randbelow(10**12):012d}"
+    trade_no = f"T{now.astimezone(CHINA):%Y%m%d}{secrets.randbelow(10**12):012d}"
     conn.execute(
         "INSERT INTO gateway_trade (trade_no, out_trade_no, channel, amount, status, created_at,"
         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

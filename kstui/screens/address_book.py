@@ -47,6 +47,9 @@ DIALOG_CSS = """
 {cls} .form-message {{
     color: $error;
 }}
+{cls} .dialog-note {{
+    color: $text-muted;
+}}
 {cls} #dialog-buttons {{
     height: 1;
     margin-top: 1;
@@ -93,6 +96,7 @@ class AddressBookScreen(ModalScreen[Address | None]):
     AddressBookScreen #address-list {
         height: auto;
         max-height: 14;
+        margin-bottom: 1;
     }
     AddressBookScreen .address-row {
         height: 2;

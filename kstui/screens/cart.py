@@ -79,10 +79,10 @@ class LineRow(_Row):
         tick = (TICKED if line.selected else UNTICKED) if line.buyable else BLOCKED
         yield Static(Content(f"   {tick}"), classes="cart-tick")
         text = Content(self._title)
-        detail = self._spec + (f"  {self._note}" if self._note else "")
-        yield Static(
-            text.append("\n").append(Content.styled(detail, "$text-muted")), classes="cart-name"
-        )
+        detail = "  ".join(part for part in (self._spec, self._note) if part)
+        # Not $text-muted: that is "auto 60%", which a Content style draws in full white.
+        muted = Content.styled(detail, "$foreground-muted")
+        yield Static(text.append("\n").append(muted), classes="cart-name")
         yield Static(Content(format_fen(line.sku.price)), classes="cart-price")
         yield Static(Content(f"－ {line.quantity} ＋"), classes="cart-quantity")
 
@@ -181,6 +181,7 @@ class CartScreen(PlaceScreen[None]):
         button.label = (
             t("cart.checkout_count", count=view.count) if view.count else t("cart.checkout")
         )
+        button.refresh(layout=True)  # a Button's label does not resize it by itself
         button.disabled = not view.chosen
 
     # -- actions ---------------------------------------------------------------------------

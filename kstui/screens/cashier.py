@@ -21,6 +21,7 @@ from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Stat
 
 from kstui.money import format_fen
 from kstui.providers import gateway
+from kstui.screens.checkout_dialogs import cursor_on_pressed
 from kstui.screens.forms import Placement, clear_errors, show_error
 from kstui.screens.place import PlaceScreen
 from kstui.services import payments
@@ -126,9 +127,19 @@ class CashierScreen(PlaceScreen[None]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        cursor_on_pressed(self.query_one("#cashier-method", RadioSet))
         self.query_one("#sms-code-field").display = False
         self.set_interval(1, self._tick)
         self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """确认支付 (ctrl+s) only on the card or balance form, not on a QR code or a
+        closed order."""
+        if action == "pay":
+            panes = self.query("#cashier-panes").results(ContentSwitcher)
+            pane = next(iter(panes), None)
+            return pane is not None and pane.current in ("pane-card", "pane-balance")
+        return super().check_action(action, parameters)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -166,6 +177,7 @@ class CashierScreen(PlaceScreen[None]):
         self.query_one("#blocked-text", Static).update(Content(self.t("error.checkout_closed")))
         for name in ("#verify", "#set-password", "#scan", "#check", "#cashier-method"):
             self.query_one(name).display = False
+        self.refresh_bindings()
 
     @property
     def amount(self) -> int:
@@ -199,6 +211,7 @@ class CashierScreen(PlaceScreen[None]):
         qr = method.by_qr and blocked is None
         self.query_one("#scan").display = qr
         self.query_one("#check").display = qr
+        self.call_after_refresh(self.refresh_bindings)  # ctrl+s follows the pane shown
         switcher = self.query_one("#cashier-panes", ContentSwitcher)
         if blocked is not None:
             switcher.current = "pane-blocked"

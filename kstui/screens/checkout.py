@@ -122,9 +122,9 @@ class CheckoutScreen(PlaceScreen[None]):
                 f"{s.recipient}  {s.phone[:3]}****{s.phone[-4:]}\n{s.region} {s.detail}"
             )
         self.query_one("#address-text", Static).update(address)
-        self.query_one("#change-address", Button).label = t(
-            "checkout.change_address" if q.ship_to else "checkout.add_address"
-        )
+        change = self.query_one("#change-address", Button)
+        change.label = t("checkout.change_address" if q.ship_to else "checkout.add_address")
+        change.refresh(layout=True)  # a Button's label does not resize it by itself
         box = self.query_one("#shops", Vertical)
         await box.remove_children()
         await box.mount_all(
@@ -164,7 +164,7 @@ class CheckoutScreen(PlaceScreen[None]):
                 .append(
                     Content.styled(
                         f"{t.pick(line.sku.spec)}  ×{line.quantity}  {format_fen(line.sku.price)}",
-                        "$text-muted",
+                        "$foreground-muted",
                     )
                 )
             )

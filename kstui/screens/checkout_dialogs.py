@@ -29,6 +29,13 @@ NO_COUPON = 0
 """What the coupon picker answers for 不使用优惠券 (None means: cancelled)."""
 
 
+def cursor_on_pressed(radios: RadioSet) -> None:
+    """Put a radio set's cursor on its pressed button (Textual starts it on the first,
+    so Enter on a set that opened on its third choice would pick the first)."""
+    for _ in range(max(radios.pressed_index, 0)):
+        radios.action_next_button()
+
+
 class CouponPickerScreen(ModalScreen[int | None]):
     """Choose one coupon (or none) for a store or for the platform part.
 
@@ -76,7 +83,10 @@ class CouponPickerScreen(ModalScreen[int | None]):
         if choice is None:
             return Content(f"{mark} {t('coupon_pick.none')}")
         coupon = choice.coupon
-        label = f"{mark} {coupon_label(t, coupon.terms)}  {t.pick(coupon.terms.title)}"
+        label = f"{mark} {coupon_label(t, coupon.terms)}"
+        title = t.pick(coupon.terms.title)
+        if title != coupon_label(t, coupon.terms):  # 满100减10 titled 满100减10: once is enough
+            label += f"  {title}"
         if choice.shortfall:
             note = t("coupon_pick.short", amount=format_fen_short(choice.shortfall))
         else:
@@ -85,7 +95,7 @@ class CouponPickerScreen(ModalScreen[int | None]):
         return (
             Content(label)
             .append("\n")
-            .append(Content.styled(f"   {note} · {until}", "$text-muted"))
+            .append(Content.styled(f"   {note} · {until}", "$foreground-muted"))
         )
 
     def on_mount(self) -> None:
@@ -157,6 +167,7 @@ class InvoiceScreen(ModalScreen[InvoiceRequest | None]):
         self.query_one("#title-field", FormField).input.value = self.current.title
         self.query_one("#tax_no-field", FormField).input.value = self.current.tax_no
         self._show_fields()
+        cursor_on_pressed(self.query_one(RadioSet))
         self.query_one(RadioSet).focus()
 
     @property

@@ -89,7 +89,7 @@ class OrdersScreen(PlaceScreen[None]):
                 head.append("\n")
                 .append(Content(items))
                 .append("\n")
-                .append(Content.styled(foot, "$text-muted"))
+                .append(Content.styled(foot, "$foreground-muted"))
             )
             rows.append(OrderRow(order, text))
         await box.mount_all(rows)

@@ -83,7 +83,7 @@ class WalletScreen(PlaceScreen[None]):
             text = Content.assemble(
                 (t(f"ledger.{entry.kind.value}"), "bold"), "  ", amount, "\n",
                 (t("wallet.entry", at=local_minute(entry.at), ref=entry.ref,
-                   after=format_fen(entry.balance_after)), "$text-muted"),
+                   after=format_fen(entry.balance_after)), "$foreground-muted"),
             )  # fmt: skip
             rows.append(Static(text, classes="ledger-row"))
         await box.mount_all(rows)

@@ -47,6 +47,7 @@ from kstui.services.state_machines import ORDERS
 from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import CheckoutStatus, InvoiceKind, OrderStatus, PaymentMethod
 from kstui.text import has_control
+from kstui.timefmt import CHINA
 
 PAY_TIMEOUT = timedelta(minutes=15)
 """An unpaid checkout cancels itself this long after it was submitted."""
@@ -255,62 +256,107 @@ def submit(
     invoice = check_invoice(request.invoice.kind, request.invoice.title, request.invoice.tax_no)
     if request.expected_total is not None and request.expected_total != q.total:
         raise PriceChanged(total=Fen(q.total))
-    today = now.strftime("%y%m%d")
+    today = now.astimezone(CHINA).strftime("%y%m%d")  # numbers carry the date in China
     checkout_no = f"{today}{secrets.randbelow(10**12):012d}"
     order_nos = [f"{today}{secrets.randbelow(10**12):012d}" for _ in q.shops]
     deadline = now + pay_timeout
     stamp = db_time(now)
-    with store.writing() as conn:
-        earlier = _placed(conn, request.submit_key, account_id)
-        if earlier is not None:
-            return earlier
+    try:
+        with store.writing() as conn:
+            checkout_id = _insert_checkout(
+                conn, checkout_no, request, account_id, q, stamp, db_time(deadline)
+            )
+            _write_orders(conn, q, request, account_id, checkout_id, order_nos, notes, invoice, now)
+    except _SubmittedAlready:  # the same page submitted twice at once: the first one won
+        with store.reading() as conn:
+            earlier = _placed(conn, request.submit_key, account_id)
+        if earlier is None:
+            raise
+        return earlier
+    return Placed(checkout_no, q.total, deadline, request.method, tuple(order_nos))
+
+
+class _SubmittedAlready(Exception):
+    """The checkout's submit key is taken (rolls the transaction back)."""
+
+
+def _insert_checkout(
+    conn: sqlite3.Connection,
+    checkout_no: str,
+    request: OrderRequest,
+    account_id: int,
+    q: Quote,
+    stamp: str,
+    deadline: str,
+) -> int:
+    try:
         checkout_id = conn.execute(
             "INSERT INTO checkout (no, submit_key, account_id, status, amount, method,"
             " platform_coupon_id, created_at, pay_deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (checkout_no, request.submit_key, account_id, CheckoutStatus.AWAITING_PAYMENT.value,
-             q.total, request.method.value, q.platform_coupon_id, stamp, db_time(deadline)),
+             q.total, request.method.value, q.platform_coupon_id, stamp, deadline),
         ).lastrowid  # fmt: skip
-        assert checkout_id is not None
-        _reserve_stock(conn, q)
-        coupon_ids = [s.coupon_id for s in q.shops if s.coupon_id is not None]
-        if q.platform_coupon_id is not None:
-            coupon_ids.append(q.platform_coupon_id)
-        if coupon_ids and not tie_to_checkout(conn, account_id, coupon_ids, checkout_id, now):
-            raise CouponUnavailable()
-        ship = q.ship_to
-        for shop, order_no in zip(q.shops, order_nos, strict=True):
-            order_id = conn.execute(
-                "INSERT INTO shop_order (no, checkout_id, account_id, shop_id, status, goods_total,"
-                " freight, shop_discount, platform_discount, total, shop_coupon_id, recipient,"
-                " phone, province, region, detail, note, invoice_kind, invoice_title,"
-                " invoice_tax_no, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (order_no, checkout_id, account_id, shop.shop_id,
-                 OrderStatus.PENDING_PAYMENT.value, shop.goods_total, shop.freight,
-                 shop.shop_discount, shop.platform_discount, shop.total, shop.coupon_id,
-                 ship.recipient, ship.phone, ship.province, ship.region, ship.detail,
-                 notes[shop.shop_id], invoice.kind.value, invoice.title, invoice.tax_no,
-                 stamp),
-            ).lastrowid  # fmt: skip
-            assert order_id is not None
-            conn.executemany(
-                "INSERT INTO order_line (order_id, position, product_id, sku_id, name_zh, name_en,"
-                " spec_zh, spec_en, unit_price, quantity, amount, discount)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (order_id, position, line.sku.product_id, line.sku.sku_id, line.sku.name.zh,
-                     line.sku.name.en, line.sku.spec.zh, line.sku.spec.en, line.sku.price,
-                     line.quantity, line.amount, line.discount)
-                    for position, line in enumerate(shop.lines)
-                ],
-            )  # fmt: skip
-            ORDERS.record(conn, order_id, None, OrderStatus.PENDING_PAYMENT, at=now)
-        if request.from_cart:
-            conn.executemany(
-                "DELETE FROM cart_line WHERE account_id = ? AND sku_id = ?",
-                [(account_id, item.sku_id) for item in request.items],
-            )
-    return Placed(checkout_no, q.total, deadline, request.method, tuple(order_nos))
+    except sqlite3.IntegrityError as exc:  # the unique submit key, checked by the index
+        if "submit_key" in str(exc):
+            raise _SubmittedAlready() from exc
+        raise
+    assert checkout_id is not None
+    return checkout_id
+
+
+def _write_orders(
+    conn: sqlite3.Connection,
+    q: Quote,
+    request: OrderRequest,
+    account_id: int,
+    checkout_id: int,
+    order_nos: list[str],
+    notes: Mapping[int, str],
+    invoice: InvoiceRequest,
+    now: datetime,
+) -> None:
+    """Reserve the stock and the coupons, write the orders (inside the transaction)."""
+    stamp = db_time(now)
+    _reserve_stock(conn, q)
+    coupon_ids = [s.coupon_id for s in q.shops if s.coupon_id is not None]
+    if q.platform_coupon_id is not None:
+        coupon_ids.append(q.platform_coupon_id)
+    if coupon_ids and not tie_to_checkout(conn, account_id, coupon_ids, checkout_id, now):
+        raise CouponUnavailable()
+    ship = q.ship_to
+    assert ship is not None
+    for shop, order_no in zip(q.shops, order_nos, strict=True):
+        order_id = conn.execute(
+            "INSERT INTO shop_order (no, checkout_id, account_id, shop_id, status, goods_total,"
+            " freight, shop_discount, platform_discount, total, shop_coupon_id, recipient,"
+            " phone, province, region, detail, note, invoice_kind, invoice_title,"
+            " invoice_tax_no, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (order_no, checkout_id, account_id, shop.shop_id,
+             OrderStatus.PENDING_PAYMENT.value, shop.goods_total, shop.freight,
+             shop.shop_discount, shop.platform_discount, shop.total, shop.coupon_id,
+             ship.recipient, ship.phone, ship.province, ship.region, ship.detail,
+             notes[shop.shop_id], invoice.kind.value, invoice.title, invoice.tax_no,
+             stamp),
+        ).lastrowid  # fmt: skip
+        assert order_id is not None
+        conn.executemany(
+            "INSERT INTO order_line (order_id, position, product_id, sku_id, name_zh, name_en,"
+            " spec_zh, spec_en, unit_price, quantity, amount, discount)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (order_id, position, line.sku.product_id, line.sku.sku_id, line.sku.name.zh,
+                 line.sku.name.en, line.sku.spec.zh, line.sku.spec.en, line.sku.price,
+                 line.quantity, line.amount, line.discount)
+                for position, line in enumerate(shop.lines)
+            ],
+        )  # fmt: skip
+        ORDERS.record(conn, order_id, None, OrderStatus.PENDING_PAYMENT, at=now)
+    if request.from_cart:
+        conn.executemany(
+            "DELETE FROM cart_line WHERE account_id = ? AND sku_id = ?",
+            [(account_id, item.sku_id) for item in request.items],
+        )
 
 
 # -- the quote ------------------------------------------------------------------------------

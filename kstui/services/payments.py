@@ -39,6 +39,7 @@ from kstui.services.sms_codes import Purpose, check_code, send_code
 from kstui.services.state_machines import PAYMENTS
 from kstui.services.wallet import EntryKind, balance_of, check_recharge_amount, credit, debit
 from kstui.store.db import Store, db_time, from_db_time
+from kstui.timefmt import CHINA
 from kstui.store.enums import (
     CheckoutStatus,
     PaymentMethod,
@@ -384,7 +385,7 @@ def recharge_qr(
     now = clock.now()
     with store.writing() as conn:
         account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, method, None)
+        earlier = _replay(conn, key, account_id, method, None, amount)
         if earlier is not None:
             return earlier
         target = _Target(PaymentPurpose.RECHARGE, None, None, amount, now + RECHARGE_TIMEOUT)
@@ -413,7 +414,7 @@ def recharge_by_card(
     now = clock.now()
     with store.writing() as conn:
         account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, PaymentMethod.CARD, None)
+        earlier = _replay(conn, key, account_id, PaymentMethod.CARD, None, amount)
         if earlier is not None:
             return earlier
         target = _Target(PaymentPurpose.RECHARGE, None, None, amount, now + RECHARGE_TIMEOUT)
@@ -499,13 +500,41 @@ def cancel_overdue(store: Store, *, clock: Clock) -> int:
     return cancelled
 
 
+def close_stale_recharges(store: Store, *, clock: Clock) -> int:
+    """Close recharge attempts whose QR code or card verification ran out of time (after
+    asking the gateway: one paid in time is applied); how many were closed."""
+    now = clock.now()
+    since = db_time(now - RECHARGE_TIMEOUT)
+    with store.reading() as conn:
+        stale = conn.execute(
+            "SELECT id, trade_no FROM payment WHERE purpose = ? AND status = ? AND created_at <= ?",
+            (PaymentPurpose.RECHARGE.value, PaymentStatus.PENDING.value, since),
+        ).fetchall()
+    closed = 0
+    for payment_id, trade_no in stale:
+        with store.writing() as conn:
+            if trade_no is not None and gateway.trade(conn, trade_no).status is TradeStatus.PAID:
+                _succeed(conn, payment_id, now)
+                continue
+            if trade_no is not None:
+                gateway.close_trade(conn, trade_no, now)
+            closed += PAYMENTS.move(
+                conn, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
+                detail="expired", updated_at=db_time(now),
+            )  # fmt: skip
+    return closed
+
+
 def catch_up(store: Store, *, clock: Clock) -> tuple[int, int]:
     """Everything about payments that falls due by now: notifications, then deadlines.
 
     Returns:
         (notifications delivered, checkouts cancelled).
     """
-    return deliver_notices(store, clock=clock), cancel_overdue(store, clock=clock)
+    delivered = deliver_notices(store, clock=clock)
+    cancelled = cancel_overdue(store, clock=clock)
+    close_stale_recharges(store, clock=clock)
+    return delivered, cancelled
 
 
 # -- inside the transactions ----------------------------------------------------------------
@@ -602,7 +631,7 @@ def _new_payment(
     key: str,
     now: datetime,
 ) -> tuple[int, str]:
-    no = f"P{now:%y%m%d}{secrets.randbelow(10**12):012d}"
+    no = f"P{now.astimezone(CHINA):%y%m%d}{secrets.randbelow(10**12):012d}"
     stamp = db_time(now)
     payment_id = conn.execute(
         "INSERT INTO payment (no, idempotency_key, account_id, purpose, checkout_id, method,"
@@ -750,7 +779,14 @@ def _replay(
     account_id: int,
     method: PaymentMethod,
     checkout_no: str | None,
+    amount: int | None = None,
 ) -> PaymentView | None:
+    """The payment made earlier with this key (the same request sent again), if any.
+
+    Raises:
+        KeyReused: the key was used for a different payment (another account, method,
+            checkout, or recharge amount).
+    """
     row = conn.execute(
         "SELECT id, account_id FROM payment WHERE idempotency_key = ?", (key,)
     ).fetchone()
@@ -758,6 +794,8 @@ def _replay(
         return None
     view = _view(conn, row[0])
     if row[1] != account_id or view.method is not method or view.checkout_no != checkout_no:
+        raise KeyReused()
+    if amount is not None and view.amount != amount:
         raise KeyReused()
     return view
 

@@ -711,3 +711,38 @@ def test_a_second_card_payment_reuses_the_code_just_sent(
     assert value(store, "SELECT COUNT(*) FROM sms_message") == 1
     done = payments.confirm_card_code(store, shopper, second.no, code, clock=clock)
     assert done.status is PaymentStatus.SUCCEEDED
+
+
+def test_a_recharge_key_sent_with_another_amount_is_refused(
+    store: Store, clock: FrozenClock, shopper: str
+) -> None:
+    payments.recharge_qr(store, shopper, 5000, PaymentMethod.WECHAT, "top-up", clock=clock)
+    with pytest.raises(KeyReused):
+        payments.recharge_qr(store, shopper, 9000, PaymentMethod.WECHAT, "top-up", clock=clock)
+    assert rows(store, "SELECT amount FROM payment") == [(5000,)]
+
+
+def test_a_recharge_not_paid_in_time_is_closed(
+    store: Store, clock: FrozenClock, shopper: str
+) -> None:
+    shopper_id = account_of(store, shopper, clock)
+    late = payments.recharge_qr(store, shopper, 5000, PaymentMethod.ALIPAY, "late", clock=clock)
+    paid = payments.recharge_qr(store, shopper, 3000, PaymentMethod.ALIPAY, "paid", clock=clock)
+    assert scan(store, paid, clock)  # paid, its notification not delivered yet
+    clock.advance(timedelta(minutes=14, seconds=59))
+    assert payments.close_stale_recharges(store, clock=clock) == 0
+    clock.advance(timedelta(seconds=1))
+    assert payments.close_stale_recharges(store, clock=clock) == 1
+    assert payments.close_stale_recharges(store, clock=clock) == 0
+    statuses = dict(rows(store, "SELECT no, status FROM payment"))
+    assert statuses == {late.no: "closed", paid.no: "succeeded"}
+    assert balance(store, shopper_id) == 23000 == ledger_sum(store, shopper_id)
+    assert late.trade_no is not None
+    assert gateway.scan_and_pay(store, late.trade_no, clock=clock) is False
+
+
+def test_numbers_carry_the_date_in_china(store: Store, clock: FrozenClock, shopper: str) -> None:
+    clock.advance(timedelta(hours=15, minutes=30))  # 2026-11-22 17:30 UTC: the 23rd in China
+    qr = payments.recharge_qr(store, shopper, 100, PaymentMethod.ALIPAY, "date", clock=clock)
+    assert qr.no.startswith("P261123")
+    assert (qr.trade_no or "").startswith("T20261123")

@@ -88,7 +88,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('submit_key')
     )
     with op.batch_alter_table('checkout', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_checkout_account_id'), ['account_id'], unique=False)
         batch_op.create_index('ix_checkout_status_deadline', ['status', 'pay_deadline'], unique=False)
 
     op.create_table('wallet',
@@ -305,7 +304,6 @@ def downgrade() -> None:
     op.drop_table('wallet')
     with op.batch_alter_table('checkout', schema=None) as batch_op:
         batch_op.drop_index('ix_checkout_status_deadline')
-        batch_op.drop_index(batch_op.f('ix_checkout_account_id'))
 
     op.drop_table('checkout')
     with op.batch_alter_table('address', schema=None) as batch_op:
