@@ -24,8 +24,8 @@ from enum import StrEnum
 
 from kstui.providers.clock import Clock
 from kstui.store.db import Store, db_time, from_db_time
-from kstui.timefmt import CHINA
 from kstui.store.enums import PaymentMethod, TradeStatus
+from kstui.timefmt import CHINA
 
 SIGNING_KEY = b"kstui-simulated-gateway-2026"
 """The key the gateway signs notifications with (shared with the shop, as with a real

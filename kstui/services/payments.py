@@ -39,7 +39,6 @@ from kstui.services.sms_codes import Purpose, check_code, send_code
 from kstui.services.state_machines import PAYMENTS
 from kstui.services.wallet import EntryKind, balance_of, check_recharge_amount, credit, debit
 from kstui.store.db import Store, db_time, from_db_time
-from kstui.timefmt import CHINA
 from kstui.store.enums import (
     CheckoutStatus,
     PaymentMethod,
@@ -47,6 +46,7 @@ from kstui.store.enums import (
     PaymentStatus,
     TradeStatus,
 )
+from kstui.timefmt import CHINA
 
 RECHARGE_TIMEOUT = timedelta(minutes=15)
 """How long a recharge's QR code can be paid."""
