@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -114,8 +113,12 @@ class KstuiApp(App[None]):
         past their deadline (safe alongside any other process doing the same)."""
         from kstui.services.payments import catch_up
 
-        with contextlib.suppress(StoreError):
+        try:
             catch_up(self.store, clock=self.clock)
+        except StoreError:
+            pass  # a busy or failing store: the next round tries again
+        except Exception as error:  # noqa: BLE001  (background work never ends the shop)
+            self.log.error(f"catch-up failed: {error!r}")
 
     # -- the logged-in account -------------------------------------------------------------
 

@@ -120,6 +120,8 @@ class AddressBookScreen(ModalScreen[Address | None]):
         super().__init__()
         self.token = token
         self.chosen = chosen
+        self.highlighted: int | None = chosen
+        """The address last focused: what 使用, 编辑 and 设为默认 act on."""
         self.t = translator_of(self)
         self.book: list[Address] = []
 
@@ -158,6 +160,7 @@ class AddressBookScreen(ModalScreen[Address | None]):
         await box.mount_all(rows)
         wanted = focus if focus is not None else self.chosen
         target = next((r for r in rows if r.address.id == wanted), rows[0])
+        self.highlighted = target.address.id
         target.focus()
 
     def _call(self, call: Callable[[], R], done: Callable[[R], object]) -> None:
@@ -167,9 +170,14 @@ class AddressBookScreen(ModalScreen[Address | None]):
 
         run_service(self, call, done, {}, signed_out=failed)
 
-    def _focused_address(self) -> Address | None:
+    def on_descendant_focus(self) -> None:
         focused = self.focused
-        return focused.address if isinstance(focused, AddressRow) else None
+        if isinstance(focused, AddressRow):
+            self.highlighted = focused.address.id
+
+    def _focused_address(self) -> Address | None:
+        """The address last focused (the buttons take the focus, not the choice)."""
+        return next((a for a in self.book if a.id == self.highlighted), None)
 
     def action_move(self, step: int) -> None:
         """Up/down between addresses."""
@@ -185,17 +193,10 @@ class AddressBookScreen(ModalScreen[Address | None]):
 
     @on(Button.Pressed, "#use")
     def action_pick(self) -> None:
-        """Use the focused address for the order."""
-        address = self._focused_address() or next(
-            (a for a in self.book if a.id == self.chosen), None
-        )
-        if address is not None:
-            self.dismiss(address)
-
-    def on_click(self) -> None:
+        """Use the highlighted address for the order."""
         address = self._focused_address()
         if address is not None:
-            self.chosen = address.id
+            self.dismiss(address)
 
     @on(Button.Pressed, "#add")
     def action_add(self) -> None:

@@ -287,6 +287,10 @@ class CashierScreen(PlaceScreen[None]):
         if payment.status is PaymentStatus.SUCCEEDED:
             self._succeeded()
             return
+        if payment.status is not PaymentStatus.PENDING:  # ran out of time: a new code
+            self._keys.pop(payment.method, None)
+            self._start_qr(payment.method)
+            return
         if payment.qr_url is not None and self.method is payment.method:
             self.query_one("#qr", QrCode).update(payment.qr_url)
             app = (
@@ -451,6 +455,11 @@ class CashierScreen(PlaceScreen[None]):
             return True
         if isinstance(error, payments.CheckoutClosed):
             self._load()
+        if isinstance(error, CodeRejected) and error.params.get("reason") != "wrong":
+            # the code expired or was tried too often: the next 确认支付 starts again
+            self.payment = None
+            self._keys.pop(PaymentMethod.CARD, None)
+            self.query_one("#sms-code-field").display = False
         field = "card-password" if self.method is PaymentMethod.CARD else "balance-password"
         placement: Placement = {
             PaymentPasswordWrong: field,

@@ -331,7 +331,9 @@ class CheckoutScreen(PlaceScreen[None]):
 
     def _submit_failed(self, error: DomainError | StoreError) -> bool:
         self.query_one("#submit", Button).disabled = False
-        if isinstance(error, checkout.PriceChanged | checkout.CouponUnavailable):
+        if isinstance(
+            error, checkout.PriceChanged | checkout.PricesMoved | checkout.CouponUnavailable
+        ):
             self.selection = None  # the best coupons again, at the new prices
             self.load()
         return False

@@ -35,6 +35,11 @@ class WalletScreen(PlaceScreen[None]):
         Binding("r", "recharge", "key.recharge", id="recharge"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.limit = wallet.LEDGER_PAGE
+        """How many movements are shown (更早的记录 shows a page more)."""
+
     def compose(self) -> ComposeResult:
         t = self.t
         with Horizontal(id="wallet-head"):
@@ -53,9 +58,9 @@ class WalletScreen(PlaceScreen[None]):
 
     def load(self) -> None:
         """Read the wallet again."""
-        store, token, clock = self.shop.store, self.token, self.shop.clock
+        store, token, clock, limit = self.shop.store, self.token, self.shop.clock, self.limit
         self.run_call(
-            lambda: wallet.wallet_view(store, token, clock=clock),
+            lambda: wallet.wallet_view(store, token, clock=clock, limit=limit),
             lambda view: self.run_worker(self._show(view), group="wallet-show"),
             group="wallet",
         )
@@ -87,6 +92,14 @@ class WalletScreen(PlaceScreen[None]):
             )  # fmt: skip
             rows.append(Static(text, classes="ledger-row"))
         await box.mount_all(rows)
+        if view.total_entries > len(view.entries):
+            more = t("wallet.more", shown=len(view.entries), total=view.total_entries)
+            await box.mount(Button(more, id="more", compact=True))
+
+    @on(Button.Pressed, "#more")
+    def _more(self) -> None:
+        self.limit += wallet.LEDGER_PAGE
+        self.load()
 
     @on(Button.Pressed, "#recharge")
     def action_recharge(self) -> None:
@@ -113,6 +126,8 @@ class RechargeScreen(ModalScreen[int | None]):
     }
     RechargeScreen #presets Button {
         margin-right: 2;
+        min-width: 8;
+        width: auto;
     }
     """
     )

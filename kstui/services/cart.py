@@ -175,7 +175,8 @@ def set_quantity(store: Store, token: str, line_id: int, quantity: int, *, clock
         sku = _sku(conn, sku_id)
         if not 1 <= quantity <= sku.limit:
             raise InvalidQuantity(max=sku.limit)
-        if quantity > sku.stock:
+        (held,) = conn.execute("SELECT quantity FROM cart_line WHERE id = ?", (line_id,)).fetchone()
+        if quantity > sku.stock and quantity >= held:  # fewer is always fine, even above stock
             raise OutOfStock(name=sku.name, left=sku.stock)
         conn.execute("UPDATE cart_line SET quantity = ? WHERE id = ?", (quantity, line_id))
 

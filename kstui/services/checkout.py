@@ -27,7 +27,7 @@ from kstui.money import Fen
 from kstui.providers.clock import Clock
 from kstui.services.account_records import session_account
 from kstui.services.addresses import AddressNotFound
-from kstui.services.cart import InvalidQuantity, OutOfStock, SkuNotFound
+from kstui.services.cart import MAX_LINES, InvalidQuantity, OutOfStock, SkuNotFound
 from kstui.services.coupons import CouponState, HeldCoupon, held_coupons, tie_to_checkout
 from kstui.services.divisions import region_text
 from kstui.services.errors import DomainError
@@ -42,7 +42,13 @@ from kstui.services.pricing import (
     shortfall,
 )
 from kstui.services.regions import DEFAULT_PROVINCE
-from kstui.services.sku_sales import ShopForSale, SkuForSale, shops_for_sale, skus_for_sale
+from kstui.services.sku_sales import (
+    MAX_QUANTITY,
+    ShopForSale,
+    SkuForSale,
+    shops_for_sale,
+    skus_for_sale,
+)
 from kstui.services.state_machines import ORDERS
 from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import CheckoutStatus, InvoiceKind, OrderStatus, PaymentMethod
@@ -53,7 +59,8 @@ PAY_TIMEOUT = timedelta(minutes=15)
 """An unpaid checkout cancels itself this long after it was submitted."""
 NOTE_LIMIT = 100
 """The most characters of an order note (订单备注)."""
-MAX_ITEMS = 50
+MAX_ITEMS = MAX_LINES
+"""A checkout takes at most as many different SKUs as a cart holds."""
 
 
 class NothingToBuy(DomainError):
@@ -78,6 +85,30 @@ class CouponUnavailable(DomainError):
     """A chosen coupon was used or expired in the meantime."""
 
     key = "error.coupon_unavailable"
+
+
+class TooManyItems(DomainError):
+    """More different SKUs than one checkout takes (params: max)."""
+
+    key = "error.too_many_items"
+
+
+class OverOrderLimit(DomainError):
+    """More of one product than one order may take, over its SKUs (params: name, max)."""
+
+    key = "error.over_order_limit"
+
+
+class PricesMoved(DomainError):
+    """A price changed while the orders were being written: nothing was written."""
+
+    key = "error.prices_moved"
+
+
+class SubmitKeyTaken(DomainError):
+    """The checkout page's key was used by another account (a broken client)."""
+
+    key = "error.payment_key_reused"
 
 
 class NoteInvalid(DomainError):
@@ -271,7 +302,7 @@ def submit(
         with store.reading() as conn:
             earlier = _placed(conn, request.submit_key, account_id)
         if earlier is None:
-            raise
+            raise SubmitKeyTaken() from None
         return earlier
     return Placed(checkout_no, q.total, deadline, request.method, tuple(order_nos))
 
@@ -373,19 +404,25 @@ def _quote(
     if not items:
         raise NothingToBuy()
     if len(items) > MAX_ITEMS:
-        raise InvalidQuantity(max=MAX_ITEMS)
+        raise TooManyItems(max=MAX_ITEMS)
+    if any(item.quantity < 1 for item in items):
+        raise InvalidQuantity(max=MAX_QUANTITY)
     merged: dict[int, int] = {}
     for item in items:
         merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
     skus = skus_for_sale(conn, merged)
+    per_product: dict[int, int] = {}
     for sku_id, quantity in merged.items():
         sku = skus.get(sku_id)
         if sku is None:
             raise SkuNotFound()
-        if not 1 <= quantity <= sku.limit:
+        if quantity > sku.limit:
             raise InvalidQuantity(max=sku.limit)
         if quantity > sku.stock:
             raise OutOfStock(name=sku.name, left=sku.stock)
+        per_product[sku.product_id] = per_product.get(sku.product_id, 0) + quantity
+        if per_product[sku.product_id] > sku.limit:  # the limit is the product's, all SKUs
+            raise OverOrderLimit(name=sku.name, max=sku.limit)
     ship_to = _ship_to(conn, account_id, address_id)
     province = ship_to.province if ship_to else DEFAULT_PROVINCE
     by_shop: dict[int, list[int]] = {}
@@ -505,7 +542,7 @@ def _reserve_stock(conn: sqlite3.Connection, q: Quote) -> None:
                 if row is None:
                     raise SkuNotFound()
                 if row[1] != sku.price:
-                    raise PriceChanged(total=Fen(q.total))
+                    raise PricesMoved()
                 raise OutOfStock(name=sku.name, left=row[0])
             conn.execute(
                 "UPDATE product SET stock = stock - ? WHERE id = ?", (line.quantity, sku.product_id)

@@ -16,6 +16,7 @@ from kstui.screens.address_book import AddressBookScreen, AddressFormScreen
 from kstui.screens.cart import CartScreen
 from kstui.screens.cashier import CashierScreen
 from kstui.screens.checkout import CheckoutScreen
+from kstui.screens.login import LoginScreen
 from kstui.screens.orders import OrdersScreen
 from kstui.screens.payment_done import PaymentDoneScreen
 from kstui.screens.product import ProductScreen
@@ -24,9 +25,17 @@ from kstui.services.addresses import AddressInput
 from kstui.store.db import Store
 from kstui.store.enums import OrderStatus
 from kstui.widgets.form import FormField
+from kstui.widgets.product_list import ProductList
 from kstui.widgets.qr_code import QrCode
-from tests.conftest import ADULT
-from tests.ui.helpers import TERMINAL_SIZE, latest_code, product_loaded, results_for, settle
+from tests.conftest import ADULT, PASSWORD
+from tests.ui.helpers import (
+    TERMINAL_SIZE,
+    latest_code,
+    product_loaded,
+    results_for,
+    settle,
+    type_into,
+)
 
 MakeApp = Callable[..., KstuiApp]
 KIWI = 11
@@ -52,14 +61,28 @@ async def wait_for(pilot: Pilot[None], screen_class: type, *, rounds: int = 200)
     raise AssertionError(f"{screen_class.__name__} never shown; on {pilot.app.screen!r}")
 
 
-async def to_cashier(pilot: Pilot[None], app: KstuiApp, store: Store) -> CashierScreen:
-    """Search for the kiwis, add two to the cart, check out, submit: the cashier."""
+async def to_cashier(
+    pilot: Pilot[None], app: KstuiApp, store: Store, *, log_in: bool = False
+) -> CashierScreen:
+    """Search for the kiwis, open them from the results, add two to the cart (logging in
+    on the way with `log_in`), check out, submit: the cashier."""
     await results_for(pilot)
     await pilot.press("slash", *"猕猴桃")
     await results_for(pilot, "猕猴桃")
-    await app.push_screen(ProductScreen(KIWI))
-    await product_loaded(pilot)
-    await pilot.press("b", "b")  # 加入购物车, twice: one line of 2
+    app.screen.query_one(ProductList).focus()
+    await pilot.press("enter")  # the first (and only) result
+    page = await product_loaded(pilot)
+    assert page.product_id == KIWI
+    await pilot.press("b")  # 加入购物车
+    if log_in:  # a guest: the login screen first, then back with the line added
+        await wait_for(pilot, LoginScreen)
+        app.screen.query_one("TabbedContent").active = "password-tab"  # type: ignore[attr-defined]
+        await type_into(pilot, "#password-phone-input", ADULT)
+        await type_into(pilot, "#password-input", PASSWORD)
+        await pilot.click("#password-login")
+        await wait_for(pilot, ProductScreen)
+    await settle(pilot)
+    await pilot.press("b")  # once more: one line of 2
     await settle(pilot)
     await pilot.press("c")
     await wait_for(pilot, CartScreen)
@@ -300,7 +323,7 @@ async def test_unpaid_order_times_out_at_the_cashier(
             "15:00" in str(cashier.query_one("#cashier-countdown", Static).render())
         )
         clock.advance(timedelta(minutes=15))
-        await pilot.pause(1.2)  # the countdown ticks
+        cashier._tick()  # the countdown's next tick
         await settle(pilot)
         assert "订单已取消" in str(cashier.query_one("#cashier-countdown", Static).render())
         assert not cashier.query_one("#cashier-method").display
@@ -309,3 +332,34 @@ async def test_unpaid_order_times_out_at_the_cashier(
         assert conn.execute("SELECT stock FROM sku WHERE product_id = ?", (KIWI,)).fetchone() == (
             30,
         )
+
+
+async def test_address_book_buttons_act_on_the_highlighted_address(
+    make_app: MakeApp, store: Store, clock: FrozenClock, token_for: Callable[[str], str]
+) -> None:
+    prepare(store, clock, token_for)
+    other = AddressInput("王五", "13900001111", "11", "1101", "110105", "建国路 1 号")
+    addresses.add_address(store, token_for(ADULT), other, clock=clock)
+    app = make_app(phone=ADULT)
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await results_for(pilot)
+        await app.push_screen(ProductScreen(KIWI))
+        await product_loaded(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, CheckoutScreen)
+        await settle(pilot)
+        checkout = app.screen
+        assert isinstance(checkout, CheckoutScreen)
+        assert checkout.quote is not None
+        assert checkout.quote.ship_to is not None
+        assert checkout.quote.ship_to.recipient == "林小满"  # the default
+        await pilot.press("ctrl+a")
+        await wait_for(pilot, AddressBookScreen)
+        await settle(pilot)
+        await pilot.press("down")  # to 王五, then the mouse on 使用
+        await pilot.click("#use")
+        await wait_for(pilot, CheckoutScreen)
+        await settle(pilot)
+        assert checkout.quote.ship_to is not None
+        assert checkout.quote.ship_to.recipient == "王五"
+        assert checkout.quote.ship_to.region == "北京市 朝阳区"

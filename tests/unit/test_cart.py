@@ -278,3 +278,20 @@ def test_money_is_integer_fen(store: Store, clock: FrozenClock, shopper: str, s:
     amounts = [view.goods_total, view.discount, view.count, view.priced.total]
     amounts += [line.amount for line in view.lines] + [line.sku.price for line in view.lines]
     assert all(type(amount) is int for amount in amounts), amounts
+
+
+def test_a_line_above_the_stock_can_be_lowered(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus
+) -> None:
+    """Stock fell under the line's quantity: fewer is allowed (not only deleting)."""
+    cart.add_to_cart(store, shopper, s.skirt, 10, clock=clock)
+    with store.writing() as conn:
+        conn.execute("UPDATE sku SET stock = 3 WHERE id = ?", (s.skirt,))
+    [line] = cart.view_cart(store, shopper, clock=clock).lines
+    assert not line.buyable
+    cart.set_quantity(store, shopper, line.id, 9, clock=clock)
+    with pytest.raises(cart.OutOfStock):
+        cart.set_quantity(store, shopper, line.id, 10, clock=clock)  # more again: refused
+    cart.set_quantity(store, shopper, line.id, 3, clock=clock)
+    [line] = cart.view_cart(store, shopper, clock=clock).lines
+    assert (line.quantity, line.buyable) == (3, True)

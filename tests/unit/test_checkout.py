@@ -292,9 +292,11 @@ def test_an_invalid_selection_is_refused(
 def test_quote_refusals(store: Store, clock: FrozenClock, shopper: str, s: Skus) -> None:
     with pytest.raises(NothingToBuy):
         checkout.quote(store, shopper, [], clock=clock)
-    with pytest.raises(InvalidQuantity) as caught:
-        checkout.quote(store, shopper, [Item(s.apples, 1)] * 51, clock=clock)
-    assert caught.value.params == {"max": checkout.MAX_ITEMS}
+    with pytest.raises(checkout.TooManyItems) as caught:
+        checkout.quote(store, shopper, [Item(s.apples, 1)] * 121, clock=clock)
+    assert caught.value.params == {"max": 120}
+    with pytest.raises(InvalidQuantity):  # a negative line does not offset another
+        checkout.quote(store, shopper, [Item(s.skirt, 3), Item(s.skirt, -1)], clock=clock)
     with pytest.raises(SkuNotFound):
         checkout.quote(store, shopper, [Item(999_999, 1)], clock=clock)
     with pytest.raises(InvalidQuantity):
@@ -573,7 +575,7 @@ def test_a_price_changed_after_the_quote_refuses_the_submit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     bought_meanwhile(monkeypatch, store, "UPDATE sku SET price = 7900 WHERE id = ?", s.skirt)
-    with pytest.raises(PriceChanged):
+    with pytest.raises(checkout.PricesMoved):
         place(store, shopper, clock, {s.skirt: 1}, address_id=home)
     assert value(store, "SELECT COUNT(*) FROM checkout") == 0
     assert stock(store, s.skirt) == (30, 60)
@@ -603,3 +605,13 @@ def test_a_used_coupon_cannot_be_chosen_again(
     # Without a choice, the best of what is left is taken: the new-user ¥5.
     other = place(store, shopper, clock, {s.dress: 1}, address_id=home)
     assert value(store, "SELECT amount FROM checkout WHERE no = ?", other.no) == 12900 - 500
+
+
+def test_the_order_limit_counts_every_sku_of_the_product(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus
+) -> None:
+    """The dress allows 5 per order, whatever the colours and sizes."""
+    checkout.quote(store, shopper, [Item(s.dress, 3), Item(s.dress_ivory, 2)], clock=clock)
+    with pytest.raises(checkout.OverOrderLimit) as caught:
+        checkout.quote(store, shopper, [Item(s.dress, 4), Item(s.dress_ivory, 2)], clock=clock)
+    assert caught.value.params["max"] == 5
