@@ -20,7 +20,6 @@ from textual.content import Content
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
 from kstui.money import format_fen
-from kstui.providers import gateway
 from kstui.screens.checkout_dialogs import cursor_on_pressed
 from kstui.screens.forms import Placement, clear_errors, show_error
 from kstui.screens.place import PlaceScreen
@@ -306,9 +305,9 @@ class CashierScreen(PlaceScreen[None]):
         payment = self.payment
         if payment is None or payment.trade_no is None:
             return
-        store, clock, trade_no = self.shop.store, self.shop.clock, payment.trade_no
+        store, token, clock, no = self.shop.store, self.token, self.shop.clock, payment.no
         self.run_call(
-            lambda: gateway.scan_and_pay(store, trade_no, clock=clock),
+            lambda: payments.simulate_scan(store, token, no, clock=clock),
             self._scanned,
             group="scan",
         )

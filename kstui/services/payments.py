@@ -350,6 +350,23 @@ def payment_status(
         return _view(conn, payment_id)
 
 
+def simulate_scan(store: Store, token: str, payment_no: str, *, clock: Clock) -> bool:
+    """The shopper's (simulated) phone scans this payment's QR code and pays at the gateway.
+
+    Returns:
+        False if the gateway refused: the code was paid already, closed or expired.
+
+    Raises:
+        NotLoggedIn, PaymentNotFound.
+    """
+    with store.reading() as conn:
+        account_id = session_account(conn, token, clock=clock)
+        view = _view(conn, _payment_id(conn, account_id, payment_no))
+    if view.trade_no is None or not view.method.by_qr:
+        raise PaymentNotFound()
+    return gateway.scan_and_pay(store, view.trade_no, clock=clock)
+
+
 def cancel_unpaid(store: Store, token: str, checkout_no: str, *, clock: Clock) -> bool:
     """The shopper cancels an unpaid checkout (all its orders). False if it could not
     be: paid meanwhile (at the gateway too) or closed already.

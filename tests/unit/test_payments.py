@@ -746,3 +746,13 @@ def test_numbers_carry_the_date_in_china(store: Store, clock: FrozenClock, shopp
     qr = payments.recharge_qr(store, shopper, 100, PaymentMethod.ALIPAY, "date", clock=clock)
     assert qr.no.startswith("P261123")
     assert (qr.trade_no or "").startswith("T20261123")
+
+
+def test_simulate_scan_is_for_the_shoppers_own_qr_payment(
+    store: Store, clock: FrozenClock, shopper: str, token_for: Callable[[str], str]
+) -> None:
+    qr = payments.recharge_qr(store, shopper, 100, PaymentMethod.ALIPAY, "scan-me", clock=clock)
+    with pytest.raises(PaymentNotFound):
+        payments.simulate_scan(store, token_for(MINOR), qr.no, clock=clock)
+    assert payments.simulate_scan(store, shopper, qr.no, clock=clock) is True
+    assert payments.simulate_scan(store, shopper, qr.no, clock=clock) is False  # paid already
