@@ -215,7 +215,7 @@ class CouponsScreen(PlaceScreen[None]):
             note = t("coupons.valid_days", days=offer.valid_days)
         else:  # the campaign ends first: a coupon claimed now ends with it
             note = t("coupons.valid_until", until=local_minute(offer.ends_at))
-        caption = Content.styled(t("coupons.left", left=offer.left), "$text-muted")
+        caption = Content.styled(t("coupons.left", left=offer.left), "$foreground-muted")
         return CouponCard(
             offer.terms,
             note=note,

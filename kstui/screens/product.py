@@ -275,7 +275,7 @@ class ProductScreen(KstuiScreen[None]):
         if len(coupons) > 3:
             labels.append(t("product.more_coupons", count=len(coupons) - 3))
         return Content.from_markup(
-            "[$text-muted]$label[/] [$primary]$coupons[/]",
+            "[$foreground-muted]$label[/] [$primary]$coupons[/]",
             label=t("product.coupons"),
             coupons="  ".join(labels),
         )
@@ -379,7 +379,7 @@ class ProductScreen(KstuiScreen[None]):
         t = self.t
         spec = " / ".join(t.pick(v) for v in review.sku_values)
         head = Content.from_markup(
-            "[b]$author[/b] [$warning]$stars[/][$text-muted]$blank$date $spec[/]",
+            "[b]$author[/b] [$warning]$stars[/][$foreground-muted]$blank$date $spec[/]",
             author=printable(review.author),
             stars="★" * review.rating + "☆" * (5 - review.rating),
             blank="  ",

@@ -105,7 +105,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         ]
         marks = []
         for number, (name, page) in enumerate(zip(names, STEPS, strict=True), start=1):
-            style = "bold $primary" if page == step else "$text-muted"
+            style = "bold $primary" if page == step else "$foreground-muted"
             marks.append(Content.from_markup(f"[{style}]$label[/]", label=f"{number} {name}"))
         self.query_one("#register-steps", Static).update(Content("  ›  ").join(marks))
         first = {"step-phone": "#reg-phone-input", "step-password": "#reg-password-input",

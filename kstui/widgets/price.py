@@ -14,7 +14,7 @@ def price_content(price: int, original: int | None = None, *, high: int | None =
         shown += "–" + format_fen(high)
     if original is not None and original > price:
         return Content.from_markup(
-            "[$primary bold]$shown[/] [strike $text-muted]$original[/]",
+            "[$primary bold]$shown[/] [strike $foreground-muted]$original[/]",
             shown=shown,
             original=format_fen(original),
         )
