@@ -122,12 +122,14 @@ class CashierScreen(PlaceScreen[None]):
                     yield Static("", id="blocked-text")
                     yield Button(t("cashier.verify"), id="verify", compact=True)
                     yield Button(t("cashier.set_password"), id="set-password", compact=True)
+                    yield Button(t("done.to_orders"), id="to-orders", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()
         cursor_on_pressed(self.query_one("#cashier-method", RadioSet))
         self.query_one("#sms-code-field").display = False
+        self.query_one("#to-orders").display = False
         self.set_interval(1, self._tick)
         self._load()
 
@@ -176,7 +178,15 @@ class CashierScreen(PlaceScreen[None]):
         self.query_one("#blocked-text", Static).update(Content(self.t("error.checkout_closed")))
         for name in ("#verify", "#set-password", "#scan", "#check", "#cashier-method"):
             self.query_one(name).display = False
+        self.query_one("#cashier-amount").display = False  # nothing is to be paid any more
+        self.query_one("#to-orders").display = self.checkout_no is not None
         self.refresh_bindings()
+
+    @on(Button.Pressed, "#to-orders")
+    def _to_orders(self) -> None:
+        from kstui.screens.orders import OrdersScreen
+
+        self.app.switch_screen(OrdersScreen())
 
     @property
     def amount(self) -> int:

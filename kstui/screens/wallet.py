@@ -42,6 +42,7 @@ class WalletScreen(PlaceScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
+        yield Static(t("wallet.title"), id="wallet-title", markup=False)
         with Horizontal(id="wallet-head"):
             yield Static("", id="wallet-balance")
             yield Button(t("wallet.recharge"), id="recharge", variant="primary", compact=True)
