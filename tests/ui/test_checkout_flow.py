@@ -133,6 +133,19 @@ async def finish(pilot: Pilot[None], app: KstuiApp, store: Store) -> None:
         assert conn.execute("SELECT COUNT(*) FROM cart_line").fetchone() == (0,)
 
 
+async def buy_now(pilot: Pilot[None], app: KstuiApp) -> CheckoutScreen:
+    """立即购买 one kiwi box from its product page: the checkout, priced."""
+    await results_for(pilot)
+    await app.push_screen(ProductScreen(KIWI))
+    await product_loaded(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, CheckoutScreen)
+    await settle(pilot)
+    checkout = app.screen
+    assert isinstance(checkout, CheckoutScreen)
+    return checkout
+
+
 def kiwi_sku(store: Store) -> int:
     with store.reading() as conn:
         return int(conn.execute("SELECT id FROM sku WHERE product_id = ?", (KIWI,)).fetchone()[0])
@@ -233,14 +246,7 @@ async def test_journey_with_the_balance(
 async def test_address_added_at_checkout(make_app: MakeApp) -> None:
     app = make_app(phone=ADULT)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await results_for(pilot)
-        await app.push_screen(ProductScreen(KIWI))
-        await product_loaded(pilot)
-        await pilot.press("n")  # 立即购买: straight to checkout
-        await wait_for(pilot, CheckoutScreen)
-        await settle(pilot)
-        checkout = app.screen
-        assert isinstance(checkout, CheckoutScreen)
+        checkout = await buy_now(pilot, app)  # 立即购买: straight to checkout
         assert checkout.quote is not None
         assert checkout.quote.ship_to is None
         await pilot.press("ctrl+s")  # no address yet: the address book opens
@@ -284,14 +290,7 @@ async def test_submitting_twice_creates_one_checkout(
     prepare(store, clock, token_for)
     app = make_app(phone=ADULT)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await results_for(pilot)
-        await app.push_screen(ProductScreen(KIWI))
-        await product_loaded(pilot)
-        await pilot.press("n")
-        await wait_for(pilot, CheckoutScreen)
-        await settle(pilot)
-        checkout = app.screen
-        assert isinstance(checkout, CheckoutScreen)
+        checkout = await buy_now(pilot, app)
         checkout.query_one("#submit", Button).press()
         checkout.action_submit()  # a second press before the first answer
         await wait_for(pilot, CashierScreen)
@@ -308,12 +307,7 @@ async def test_unpaid_order_times_out_at_the_cashier(
     prepare(store, clock, token_for)
     app = make_app(phone=ADULT)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await results_for(pilot)
-        await app.push_screen(ProductScreen(KIWI))
-        await product_loaded(pilot)
-        await pilot.press("n")
-        await wait_for(pilot, CheckoutScreen)
-        await settle(pilot)
+        await buy_now(pilot, app)
         await pilot.press("ctrl+s")
         await wait_for(pilot, CashierScreen)
         cashier = app.screen
@@ -342,14 +336,7 @@ async def test_address_book_buttons_act_on_the_highlighted_address(
     addresses.add_address(store, token_for(ADULT), other, clock=clock)
     app = make_app(phone=ADULT)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
-        await results_for(pilot)
-        await app.push_screen(ProductScreen(KIWI))
-        await product_loaded(pilot)
-        await pilot.press("n")
-        await wait_for(pilot, CheckoutScreen)
-        await settle(pilot)
-        checkout = app.screen
-        assert isinstance(checkout, CheckoutScreen)
+        checkout = await buy_now(pilot, app)
         assert checkout.quote is not None
         assert checkout.quote.ship_to is not None
         assert checkout.quote.ship_to.recipient == "林小满"  # the default

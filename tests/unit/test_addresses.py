@@ -39,15 +39,8 @@ from kstui.services.addresses import (
 from kstui.services.errors import NotLoggedIn
 from kstui.store.db import Store
 from tests.conftest import ADULT, MINOR
+from tests.unit.ordering_helpers import HOME
 
-HOME = AddressInput(
-    recipient="张三",
-    phone="13800138000",
-    province="33",
-    city="3301",
-    district="330106",
-    detail="文三路 90 号 3 幢 201",
-)
 OFFICE = AddressInput(
     recipient="李四",
     phone="13912345678",
