@@ -15,13 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kstui.screens.base import KstuiScreen
+from kstui.screens.place import run_call
 from kstui.services import account_security, accounts
 from kstui.services.account_records import AccountInfo, LoggedIn
 from kstui.services.accounts import SecurityLists
-from kstui.services.errors import DomainError, NotLoggedIn
 from kstui.services.identity import age_on, mask_phone
 from kstui.settings import DEVICE_KINDS
-from kstui.store.errors import StoreError
 from kstui.timefmt import CHINA, local_minute
 from kstui.widgets.key_bar import KeyBar
 
@@ -131,23 +130,7 @@ class AccountScreen(KstuiScreen[None]):
     ) -> None:
         """Run a service call in a thread, then `done(result)`; a session that ended
         meanwhile logs out here, other errors become a notification."""
-        app = self.shop
-
-        def work() -> None:
-            try:
-                result = call()
-            except NotLoggedIn:
-                app.call_from_thread(app.logged_out)
-            except DomainError as error:
-                message = self.t(error.message_key, **error.params)
-                app.call_from_thread(self.notify, message, severity="error", markup=False)
-            except StoreError as error:
-                message = self.t(error.message_key)
-                app.call_from_thread(self.notify, message, severity="error", markup=False)
-            else:
-                app.call_from_thread(done, result)
-
-        self.run_worker(work, thread=True, exclusive=exclusive, group="account")
+        run_call(self, call, done, group="account", exclusive=exclusive)
 
     async def _show_lists(self, loaded: SecurityLists) -> None:
         t = self.t

@@ -44,30 +44,43 @@ class PlaceScreen(KstuiScreen[ResultT]):
         on_error: ErrorHandler | None = None,
         exclusive: bool = True,
     ) -> None:
-        """Run a service call in a thread, then `done(result)` on the UI thread.
+        """`run_call` on this screen."""
+        run_call(self, call, done, group=group, on_error=on_error, exclusive=exclusive)
 
-        A session that ended meanwhile logs out (and closes this place); other errors go
-        to `on_error`, or become a notification. With `exclusive`, a newer call of the same
-        group replaces this one: its result is dropped.
-        """
-        app = self.shop
 
-        def failed(error: DomainError | StoreError) -> None:
-            if on_error is None or not on_error(error):
-                params: dict[str, Any] = error.params if isinstance(error, DomainError) else {}
-                self.notify(self.t(error.message_key, **params), severity="error", markup=False)
+def run_call(
+    screen: KstuiScreen[Any],
+    call: Callable[[], R],
+    done: Callable[[R], object],
+    *,
+    group: str,
+    on_error: ErrorHandler | None = None,
+    exclusive: bool = True,
+) -> None:
+    """Run a service call in a thread, then `done(result)` on the UI thread.
 
-        def work() -> None:
-            worker = get_current_worker()
-            try:
-                result = call()
-            except NotLoggedIn:
-                app.call_from_thread(app.logged_out)
-            except (DomainError, StoreError) as error:
-                if not worker.is_cancelled:
-                    app.call_from_thread(failed, error)
-            else:
-                if not worker.is_cancelled:  # a newer call of the group replaced this one
-                    app.call_from_thread(done, result)
+    A session that ended meanwhile logs out (and closes the shopper's places); other
+    errors go to `on_error`, or become a notification. With `exclusive`, a newer call of
+    the same group replaces this one: its result is dropped.
+    """
+    app = screen.shop
 
-        self.run_worker(work, thread=True, exclusive=exclusive, group=group)
+    def failed(error: DomainError | StoreError) -> None:
+        if on_error is None or not on_error(error):
+            params: dict[str, Any] = error.params if isinstance(error, DomainError) else {}
+            screen.notify(screen.t(error.message_key, **params), severity="error", markup=False)
+
+    def work() -> None:
+        worker = get_current_worker()
+        try:
+            result = call()
+        except NotLoggedIn:
+            app.call_from_thread(app.logged_out)
+        except (DomainError, StoreError) as error:
+            if not worker.is_cancelled:
+                app.call_from_thread(failed, error)
+        else:
+            if not worker.is_cancelled:  # a newer call of the group replaced this one
+                app.call_from_thread(done, result)
+
+    screen.run_worker(work, thread=True, exclusive=exclusive, group=group)

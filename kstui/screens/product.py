@@ -17,10 +17,11 @@ from textual.widgets import Button, Static
 from kstui.i18n import Localized, Translator
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
+from kstui.screens.place import run_call
 from kstui.services import cart, coupons
 from kstui.services.catalog import LOW_STOCK
 from kstui.services.checkout import Item
-from kstui.services.errors import DomainError, NotLoggedIn
+from kstui.services.errors import DomainError
 from kstui.services.products import (
     CouponInfo,
     ProductDetail,
@@ -460,21 +461,7 @@ class ProductScreen(KstuiScreen[None]):
         self.notify(self.t(key, count=count), markup=False)
 
     def _call(self, call: Callable[[], R], done: Callable[[R], object]) -> None:
-        app = self.shop
-
-        def work() -> None:
-            try:
-                result = call()
-            except NotLoggedIn:
-                app.call_from_thread(app.logged_out)
-            except (DomainError, StoreError) as error:
-                params = error.params if isinstance(error, DomainError) else {}
-                message = self.t(error.message_key, **params)
-                app.call_from_thread(self.notify, message, severity="error", markup=False)
-            else:
-                app.call_from_thread(done, result)
-
-        self.run_worker(work, thread=True, group="product-action")
+        run_call(self, call, done, group="product-action", exclusive=False)
 
     def _sku_chosen(self) -> bool:
         if self.sku is None or self.sku.stock <= 0:

@@ -190,7 +190,12 @@ def _address(row: tuple[int, str, str, str, str, str, str, int]) -> Address:
     )
 
 
-def _own(conn: sqlite3.Connection, account_id: int, address_id: int) -> Address:
+def address_of(conn: sqlite3.Connection, account_id: int, address_id: int) -> Address:
+    """One of the account's addresses.
+
+    Raises:
+        AddressNotFound: no such address in this account's book.
+    """
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM address WHERE id = ? AND account_id = ?",
         (address_id, account_id),
@@ -238,7 +243,7 @@ def get_address(store: Store, token: str, address_id: int, *, clock: Clock) -> A
     """
     with store.reading() as conn:
         account_id = session_account(conn, token, clock=clock)
-        return _own(conn, account_id, address_id)
+        return address_of(conn, account_id, address_id)
 
 
 def add_address(store: Store, token: str, data: AddressInput, *, clock: Clock) -> Address:
@@ -265,7 +270,7 @@ def add_address(store: Store, token: str, data: AddressInput, *, clock: Clock) -
         assert cursor.lastrowid is not None
         if data.make_default or count == 0:
             _make_default(conn, account_id, cursor.lastrowid)
-        return _own(conn, account_id, cursor.lastrowid)
+        return address_of(conn, account_id, cursor.lastrowid)
 
 
 def update_address(
@@ -282,7 +287,7 @@ def update_address(
     data = check_address(data)
     with store.writing() as conn:
         account_id = session_account(conn, token, clock=clock)
-        _own(conn, account_id, address_id)
+        address_of(conn, account_id, address_id)
         conn.execute(
             "UPDATE address SET recipient = ?, phone = ?, province = ?, city = ?, district = ?,"
             " detail = ?, updated_at = ? WHERE id = ?",
@@ -291,7 +296,7 @@ def update_address(
         )  # fmt: skip
         if data.make_default:
             _make_default(conn, account_id, address_id)
-        return _own(conn, account_id, address_id)
+        return address_of(conn, account_id, address_id)
 
 
 def delete_address(store: Store, token: str, address_id: int, *, clock: Clock) -> None:
@@ -302,7 +307,7 @@ def delete_address(store: Store, token: str, address_id: int, *, clock: Clock) -
     """
     with store.writing() as conn:
         account_id = session_account(conn, token, clock=clock)
-        gone = _own(conn, account_id, address_id)
+        gone = address_of(conn, account_id, address_id)
         conn.execute("DELETE FROM address WHERE id = ?", (address_id,))
         if gone.is_default:
             newest = conn.execute(
@@ -322,6 +327,6 @@ def set_default(store: Store, token: str, address_id: int, *, clock: Clock) -> A
     """
     with store.writing() as conn:
         account_id = session_account(conn, token, clock=clock)
-        _own(conn, account_id, address_id)
+        address_of(conn, account_id, address_id)
         _make_default(conn, account_id, address_id)
-        return _own(conn, account_id, address_id)
+        return address_of(conn, account_id, address_id)

@@ -26,10 +26,9 @@ from kstui.i18n import Localized
 from kstui.money import Fen
 from kstui.providers.clock import Clock
 from kstui.services.account_records import session_account
-from kstui.services.addresses import AddressNotFound
+from kstui.services.addresses import address_of, default_address
 from kstui.services.cart import MAX_LINES, InvalidQuantity, OutOfStock, SkuNotFound
 from kstui.services.coupons import CouponState, HeldCoupon, held_coupons, tie_to_checkout
-from kstui.services.divisions import region_text
 from kstui.services.errors import DomainError
 from kstui.services.invoices import InvoiceRequest, check_invoice
 from kstui.services.pricing import (
@@ -504,20 +503,15 @@ def _choices(coupons: list[HeldCoupon], base: int) -> list[CouponChoice]:
 
 
 def _ship_to(conn: sqlite3.Connection, account_id: int, address_id: int | None) -> ShipTo | None:
-    where = "id = ?" if address_id is not None else "is_default = 1"
-    row = conn.execute(
-        f"SELECT id, recipient, phone, province, city, district, detail FROM address"
-        f" WHERE account_id = ? AND {where} ORDER BY id DESC LIMIT 1",
-        (account_id, address_id) if address_id is not None else (account_id,),
-    ).fetchone()
-    if row is None:
-        if address_id is not None:
-            raise AddressNotFound(id=address_id)
-        return None
-    found_id, recipient, phone, province, city, district, detail = row
-    return ShipTo(
-        found_id, recipient, phone, province, region_text(province, city, district), detail
+    address = (
+        default_address(conn, account_id)
+        if address_id is None
+        else address_of(conn, account_id, address_id)
     )
+    if address is None:
+        return None
+    a = address
+    return ShipTo(a.id, a.recipient, a.phone, a.province, a.region, a.detail)
 
 
 def _check_note(note: str) -> str:
