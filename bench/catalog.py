@@ -115,7 +115,7 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     from kstui.app import create_app
     from kstui.providers.clock import SystemClock
     from kstui.screens.catalog import CatalogScreen
-    from kstui.services.catalog import CatalogQuery, Sort
+    from kstui.services.catalog.listing import CatalogQuery, Sort
     from kstui.settings import Settings
     from kstui.store.db import Store
     from kstui.widgets.product_list import ProductList

@@ -17,7 +17,7 @@ processes (spawned once) run, after a common start barrier, interleaved rounds o
 - baseline: `BEGIN IMMEDIATE; UPDATE sku SET stock = stock - 1 WHERE id = ? AND stock >= 1;
   COMMIT` in a loop on one connection per process (`Store.connect()`: WAL, the store's
   pragmas) — what SPEC §11 calls the raw conditional decrement (~16 000 tx/s on 2 processes);
-- checkout: `kstui.services.checkout.submit` of one unit of one SKU (立即购买, balance),
+- checkout: `kstui.services.ordering.checkout.submit` of one unit of one SKU (立即购买, balance),
   each with a new `submit_key`, for `--seconds`.
 
 Then all processes race for the small-stock SKU until each is told it is sold out: the
@@ -229,7 +229,7 @@ def work_around_coupon_join(path: Path) -> bool:
     SQLite does not parse without parentheses), parenthesise the join in this process only.
     The same query then runs, so the checkout costs what it would once fixed. True if the
     workaround was needed."""
-    from kstui.services import coupons
+    from kstui.services.ordering import coupons
 
     with contextlib.closing(Store(path).connect()) as conn:
         try:
@@ -246,8 +246,8 @@ def work_around_coupon_join(path: Path) -> bool:
 def build_store(directory: Path, seed: Path, shoppers: int, race_stock: int) -> Setup:
     """A seeded store with `shoppers` logged-in accounts with an address, and three SKUs."""
     from kstui.providers.clock import SystemClock
-    from kstui.services.account_records import log_in
-    from kstui.services.addresses import AddressInput, add_address
+    from kstui.services.accounts.records import log_in
+    from kstui.services.ordering.addresses import AddressInput, add_address
     from kstui.store.bootstrap import open_store
 
     clock = SystemClock()
@@ -345,8 +345,8 @@ def run_checkouts(
     """Submit checkouts of one unit of `sku_id` for `seconds`, `count` times, or (neither)
     until the SKU is sold out."""
     from kstui.providers.clock import SystemClock
-    from kstui.services.cart import OutOfStock
-    from kstui.services.checkout import Item, OrderRequest, submit
+    from kstui.services.ordering.cart import OutOfStock
+    from kstui.services.ordering.checkout import Item, OrderRequest, submit
     from kstui.store.enums import PaymentMethod
 
     clock = SystemClock()
@@ -592,7 +592,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         setup = build_store(Path(directory), args.seed, max(args.processes), args.race_stock)
         if work_around_coupon_join(setup.path):
-            print("!! kstui.services.coupons.held_coupons fails on this SQLite (nested JOIN …"
+            print("!! services.ordering.coupons.held_coupons fails on this SQLite (nested JOIN …"
                   " LEFT JOIN … ON … ON …): the bench parenthesises the join in its own"
                   " processes (same query, same cost); fix it in coupons._TERMS_JOIN")  # fmt: skip
         print(f"store: {args.seed.name}, {len(setup.shoppers)} shoppers; SKUs checkout"

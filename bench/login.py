@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kstui.providers.clock import SystemClock
-from kstui.services.accounts import login_with_password
+from kstui.services.accounts.auth import login_with_password
 from kstui.services.errors import DomainError
 from kstui.store.db import Store
 

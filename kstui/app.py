@@ -24,9 +24,9 @@ from kstui.providers.sms import OutboxSms, SmsGateway, newest_to
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
-from kstui.services.account_records import AccountInfo, LoggedIn
-from kstui.services.accounts import account_for_token, logout
-from kstui.services.identity import mask_phone
+from kstui.services.accounts.auth import account_for_token, logout
+from kstui.services.accounts.identity import mask_phone
+from kstui.services.accounts.records import AccountInfo, LoggedIn
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
 from kstui.store.db import Store
 from kstui.store.errors import StoreError
@@ -111,7 +111,7 @@ class KstuiApp(App[None]):
     def _catch_up(self) -> None:
         """What falls due by now, whoever's it is: payment notifications, unpaid orders
         past their deadline (safe alongside any other process doing the same)."""
-        from kstui.services.payments import catch_up
+        from kstui.services.payments.cashier import catch_up
 
         try:
             catch_up(self.store, clock=self.clock)

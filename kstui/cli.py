@@ -77,7 +77,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
     """The Typer application, with help texts in `lang`."""
     import typer
 
-    from kstui.services.catalog import Sort
+    from kstui.services.catalog.listing import Sort
 
     t = Translator(lang)
     app = typer.Typer(
@@ -132,7 +132,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         limit: Annotated[int, typer.Option("--limit", help=t("cli.search.limit"))] = 20,
         as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
     ) -> None:
-        from kstui.services.catalog import (
+        from kstui.services.catalog.listing import (
             CatalogQuery,
             count_products,
             find_brands,
@@ -165,7 +165,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         product_id: Annotated[int, typer.Argument(help=t("cli.show.id"))],
         as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
     ) -> None:
-        from kstui.services.products import product_detail, reviews
+        from kstui.services.catalog.products import product_detail, reviews
 
         c: _Context = ctx.obj
         store = c.open_store()
@@ -187,7 +187,7 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
     ) -> None:
         from kstui.providers.sms import outbox
-        from kstui.services.identity import normalize_phone
+        from kstui.services.accounts.identity import normalize_phone
         from kstui.text import printable
         from kstui.timefmt import local_minute
 

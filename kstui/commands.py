@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from kstui.screens.base import shop_of
 from kstui.screens.coming_soon import PLACES
-from kstui.services.catalog import Sort
+from kstui.services.catalog.listing import Sort
 from kstui.widgets.translation import translator_of
 
 

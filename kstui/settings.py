@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from kstui.i18n import Lang
-from kstui.services.regions import DEFAULT_PROVINCE
+from kstui.services.catalog.regions import DEFAULT_PROVINCE
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24

@@ -61,8 +61,8 @@ def make_app(store: Store, clock: FrozenClock) -> Callable[..., object]:
     """
     from kstui.app import create_app
     from kstui.client_state import ClientState
-    from kstui.services.account_records import LoggedIn
-    from kstui.services.accounts import login_with_password
+    from kstui.services.accounts.auth import login_with_password
+    from kstui.services.accounts.records import LoggedIn
     from kstui.settings import Settings
 
     def make(lang: Lang = "zh", *, phone: str | None = None) -> object:
@@ -88,7 +88,7 @@ MINOR = "13800138001"
 @pytest.fixture
 def token_for(store: Store, clock: FrozenClock) -> Callable[[str], str]:
     """Log a phone's account in without its password (no argon2 cost); its session token."""
-    from kstui.services.account_records import account_with_phone, log_in
+    from kstui.services.accounts.records import account_with_phone, log_in
 
     def login(phone: str) -> str:
         with store.writing() as conn:

@@ -16,10 +16,10 @@ from textual.widgets import Button, Static
 
 from kstui.screens.base import KstuiScreen
 from kstui.screens.place import run_call
-from kstui.services import account_security, accounts
-from kstui.services.account_records import AccountInfo, LoggedIn
-from kstui.services.accounts import SecurityLists
-from kstui.services.identity import age_on, mask_phone
+from kstui.services.accounts import auth, security
+from kstui.services.accounts.auth import SecurityLists
+from kstui.services.accounts.identity import age_on, mask_phone
+from kstui.services.accounts.records import AccountInfo, LoggedIn
 from kstui.settings import DEVICE_KINDS
 from kstui.timefmt import CHINA, local_minute
 from kstui.widgets.key_bar import KeyBar
@@ -120,7 +120,7 @@ class AccountScreen(KstuiScreen[None]):
         app, token = self.shop, self.token
 
         self._run(
-            lambda: accounts.security_lists(app.store, token, clock=app.clock),
+            lambda: auth.security_lists(app.store, token, clock=app.clock),
             lambda lists: self.call_later(self._show_lists, lists),
             exclusive=True,
         )
@@ -222,7 +222,7 @@ class AccountScreen(KstuiScreen[None]):
     def _refresh_account(self) -> None:
         app, token = self.shop, self.token
         self._run(
-            lambda: accounts.account_for_token(app.store, token, clock=app.clock),
+            lambda: auth.account_for_token(app.store, token, clock=app.clock),
             lambda account: app.account_changed(account) if account else app.logged_out(),
         )
 
@@ -235,7 +235,7 @@ class AccountScreen(KstuiScreen[None]):
             self._dialog(SecondFactorOffScreen, self._second_factor_changed)
             return
         self._run(
-            lambda: account_security.set_second_factor(app.store, token, True, clock=app.clock),
+            lambda: security.set_second_factor(app.store, token, True, clock=app.clock),
             self._second_factor_changed,
         )
 
@@ -254,7 +254,7 @@ class AccountScreen(KstuiScreen[None]):
         session_id = int(event.button.id.removeprefix("end-"))
         app, token = self.shop, self.token
         self._run(
-            lambda: accounts.end_session(app.store, token, session_id, clock=app.clock),
+            lambda: auth.end_session(app.store, token, session_id, clock=app.clock),
             lambda _: self._load(),
         )
 

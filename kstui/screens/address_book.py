@@ -20,8 +20,8 @@ from textual.widgets import Button, Checkbox, Select, Static
 
 from kstui.screens.base import shop_of
 from kstui.screens.forms import run_service
-from kstui.services import addresses, divisions
-from kstui.services.addresses import Address, AddressBookFull, AddressInput
+from kstui.services.ordering import addresses, divisions
+from kstui.services.ordering.addresses import Address, AddressBookFull, AddressInput
 from kstui.widgets.form import FormField
 from kstui.widgets.translation import translate_own_bindings, translator_of
 

@@ -15,9 +15,9 @@ from textual.widgets import Button, Static
 
 from kstui.money import format_fen
 from kstui.screens.place import PlaceScreen
-from kstui.services import cart
-from kstui.services.cart import CartLine, CartShop, CartView
-from kstui.services.checkout import Item
+from kstui.services.ordering import cart
+from kstui.services.ordering.cart import CartLine, CartShop, CartView
+from kstui.services.ordering.checkout import Item
 from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.translation import translate_own_bindings
 

@@ -23,11 +23,12 @@ from kstui.money import format_fen
 from kstui.screens.checkout_dialogs import cursor_on_pressed
 from kstui.screens.forms import Placement, clear_errors, show_error
 from kstui.screens.place import PlaceScreen
-from kstui.services import payments
-from kstui.services.account_records import AccountInfo
-from kstui.services.cards import check_card
-from kstui.services.errors import CodeRejected, DomainError, PaymentLocked, PaymentPasswordWrong
-from kstui.services.payments import CashierView, PaymentView
+from kstui.services.accounts.errors import CodeRejected, PaymentLocked, PaymentPasswordWrong
+from kstui.services.accounts.records import AccountInfo
+from kstui.services.errors import DomainError
+from kstui.services.payments import cashier
+from kstui.services.payments.cards import check_card
+from kstui.services.payments.cashier import CashierView, PaymentView
 from kstui.store.enums import CheckoutStatus, PaymentMethod, PaymentPurpose, PaymentStatus
 from kstui.store.errors import StoreError
 from kstui.timefmt import CHINA
@@ -152,7 +153,7 @@ class CashierScreen(PlaceScreen[None]):
             return
         checkout_no = self.checkout_no
         self.run_call(
-            lambda: payments.cashier(store, token, checkout_no, clock=clock),
+            lambda: cashier.cashier(store, token, checkout_no, clock=clock),
             self._loaded,
             group="cashier",
         )
@@ -284,8 +285,8 @@ class CashierScreen(PlaceScreen[None]):
         def start() -> PaymentView:
             if checkout_no is None:
                 assert amount is not None
-                return payments.recharge_qr(store, token, amount, method, key, clock=clock)
-            return payments.start_qr(store, token, checkout_no, method, key, clock=clock)
+                return cashier.recharge_qr(store, token, amount, method, key, clock=clock)
+            return cashier.start_qr(store, token, checkout_no, method, key, clock=clock)
 
         self.run_call(start, self._qr_shown, group="pay", on_error=self._pay_failed)
 
@@ -317,7 +318,7 @@ class CashierScreen(PlaceScreen[None]):
             return
         store, token, clock, no = self.shop.store, self.token, self.shop.clock, payment.no
         self.run_call(
-            lambda: payments.simulate_scan(store, token, no, clock=clock),
+            lambda: cashier.simulate_scan(store, token, no, clock=clock),
             self._scanned,
             group="scan",
         )
@@ -337,7 +338,7 @@ class CashierScreen(PlaceScreen[None]):
             return
         store, token, clock, no = self.shop.store, self.token, self.shop.clock, payment.no
         self.run_call(
-            lambda: payments.payment_status(
+            lambda: cashier.payment_status(
                 store, token, no, clock=clock, query_gateway=query_gateway
             ),
             lambda p: self._polled(p, query_gateway),
@@ -379,7 +380,7 @@ class CashierScreen(PlaceScreen[None]):
         if payment is not None and payment.awaiting_code and payment.method is PaymentMethod.CARD:
             code, no = self._value("sms-code"), payment.no
             self.run_call(
-                lambda: payments.confirm_card_code(store, token, no, code, clock=clock),
+                lambda: cashier.confirm_card_code(store, token, no, code, clock=clock),
                 self._card_result,
                 group="pay",
                 on_error=self._pay_failed,
@@ -399,10 +400,10 @@ class CashierScreen(PlaceScreen[None]):
         def pay() -> PaymentView:
             if checkout_no is None:
                 assert amount is not None
-                return payments.recharge_by_card(
+                return cashier.recharge_by_card(
                     store, token, amount, card, password, key, clock=clock, sms=sms
                 )
-            return payments.pay_by_card(
+            return cashier.pay_by_card(
                 store, token, checkout_no, card, password, key, clock=clock, sms=sms
             )
 
@@ -443,7 +444,7 @@ class CashierScreen(PlaceScreen[None]):
         )
         self.query_one("#pay-balance", Button).disabled = True
         self.run_call(
-            lambda: payments.pay_by_balance(store, token, checkout_no, password, key, clock=clock),
+            lambda: cashier.pay_by_balance(store, token, checkout_no, password, key, clock=clock),
             self._balance_result,
             group="pay",
             on_error=self._pay_failed,
@@ -459,10 +460,10 @@ class CashierScreen(PlaceScreen[None]):
         for button in self.query("#pay-card, #pay-balance").results(Button):
             button.disabled = False
         self._keys.pop(self.method, None)
-        if isinstance(error, payments.AlreadyPaid):
+        if isinstance(error, cashier.AlreadyPaid):
             self._succeeded()
             return True
-        if isinstance(error, payments.CheckoutClosed):
+        if isinstance(error, cashier.CheckoutClosed):
             self._load()
         if isinstance(error, CodeRejected) and error.params.get("reason") != "wrong":
             # the code expired or was tried too often: the next 确认支付 starts again

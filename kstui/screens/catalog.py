@@ -18,8 +18,8 @@ from textual.worker import get_current_worker
 
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
-from kstui.services.account_records import AccountInfo
-from kstui.services.catalog import (
+from kstui.services.accounts.records import AccountInfo
+from kstui.services.catalog.listing import (
     BrandOption,
     CatalogQuery,
     CategoryNode,
@@ -31,8 +31,8 @@ from kstui.services.catalog import (
     count_products,
     search_products,
 )
+from kstui.services.catalog.search_query import MAX_QUERY_CHARS
 from kstui.services.errors import DomainError
-from kstui.services.search_query import MAX_QUERY_CHARS
 from kstui.store.db import ReadGroup, Store
 from kstui.store.errors import ReadCancelled, StoreError
 from kstui.widgets.category_tree import CategoryTree

@@ -14,9 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.screens.place import PlaceScreen
-from kstui.services import checkin
-from kstui.services.checkin import WEEK, CheckedIn, CheckinCalendar
 from kstui.services.errors import DomainError
+from kstui.services.ordering import checkin
+from kstui.services.ordering.checkin import WEEK, CheckedIn, CheckinCalendar
 from kstui.store.errors import StoreError
 from kstui.widgets.coupon_text import coupon_label
 from kstui.widgets.key_bar import KeyBar

@@ -17,13 +17,20 @@ from kstui.money import format_fen
 from kstui.screens.address_book import AddressBookScreen
 from kstui.screens.checkout_dialogs import NO_COUPON, CouponPickerScreen, InvoiceScreen
 from kstui.screens.place import PlaceScreen
-from kstui.services import checkout
-from kstui.services.addresses import Address
-from kstui.services.checkout import NOTE_LIMIT, Item, OrderRequest, Placed, Quote, ShopQuote
-from kstui.services.coupons import HeldCoupon
 from kstui.services.errors import DomainError
-from kstui.services.invoices import NO_INVOICE, InvoiceRequest
-from kstui.services.pricing import Selection
+from kstui.services.ordering import checkout
+from kstui.services.ordering.addresses import Address
+from kstui.services.ordering.checkout import (
+    NOTE_LIMIT,
+    Item,
+    OrderRequest,
+    Placed,
+    Quote,
+    ShopQuote,
+)
+from kstui.services.ordering.coupons import HeldCoupon
+from kstui.services.ordering.invoices import NO_INVOICE, InvoiceRequest
+from kstui.services.ordering.pricing import Selection
 from kstui.store.enums import InvoiceKind, PaymentMethod
 from kstui.store.errors import StoreError
 from kstui.widgets.coupon_text import coupon_label

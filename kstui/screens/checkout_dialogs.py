@@ -16,9 +16,9 @@ from textual.widgets.option_list import Option
 from kstui.money import format_fen, format_fen_short
 from kstui.screens.address_book import DIALOG_CSS
 from kstui.screens.forms import clear_errors, show_error
-from kstui.services.checkout import CouponChoice
 from kstui.services.errors import DomainError
-from kstui.services.invoices import InvoiceRequest, check_invoice
+from kstui.services.ordering.checkout import CouponChoice
+from kstui.services.ordering.invoices import InvoiceRequest, check_invoice
 from kstui.store.enums import InvoiceKind
 from kstui.timefmt import local_date
 from kstui.widgets.coupon_text import coupon_label

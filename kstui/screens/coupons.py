@@ -20,9 +20,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent, TabPane, Tabs
 
 from kstui.screens.place import PlaceScreen
-from kstui.services import coupons
-from kstui.services.coupons import ClaimableCoupon, CouponState, HeldCoupon
 from kstui.services.errors import DomainError
+from kstui.services.ordering import coupons
+from kstui.services.ordering.coupons import ClaimableCoupon, CouponState, HeldCoupon
 from kstui.store.errors import StoreError
 from kstui.timefmt import days_between, local_minute
 from kstui.widgets.coupon_card import CouponCard

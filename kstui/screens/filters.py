@@ -16,7 +16,7 @@ from textual.widgets.selection_list import Selection
 
 from kstui.i18n import Translator
 from kstui.money import MoneyFormatError, format_yuan_plain, parse_yuan
-from kstui.services.catalog import BrandOption
+from kstui.services.catalog.listing import BrandOption
 from kstui.widgets.translation import translate_own_bindings, translator_of
 
 

@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.screens.base import shop_of
-from kstui.services.errors import DomainError, NotLoggedIn
+from kstui.services.accounts.errors import NotLoggedIn
+from kstui.services.errors import DomainError
 from kstui.store.errors import StoreError
 from kstui.widgets.form import FormField
 from kstui.widgets.translation import translator_of

@@ -22,10 +22,9 @@ from kstui.screens.forms import (
     run_service,
     start_countdown,
 )
-from kstui.services import accounts
-from kstui.services.account_records import LoggedIn, SecondFactorNeeded
-from kstui.services.accounts import PhoneNeeded
-from kstui.services.errors import (
+from kstui.services.accounts import auth
+from kstui.services.accounts.auth import PhoneNeeded
+from kstui.services.accounts.errors import (
     AlreadyLinked,
     CodeRejected,
     DailySmsLimit,
@@ -36,8 +35,9 @@ from kstui.services.errors import (
     PhoneNotRegistered,
     SendTooSoon,
 )
-from kstui.services.identity import mask_phone
-from kstui.services.sms_codes import Purpose
+from kstui.services.accounts.identity import mask_phone
+from kstui.services.accounts.records import LoggedIn, SecondFactorNeeded
+from kstui.services.accounts.sms_codes import Purpose
 from kstui.widgets.form import FormField
 from kstui.widgets.key_bar import KeyBar
 
@@ -172,7 +172,7 @@ class LoginScreen(KstuiScreen[bool]):
         app = self.shop
         run_service(
             self,
-            lambda: accounts.request_code(
+            lambda: auth.request_code(
                 app.store, phone, Purpose.LOGIN, clock=app.clock, sms=app.sms
             ),
             lambda until: self._code_sent("send-code", _digits(phone), until),
@@ -187,7 +187,7 @@ class LoginScreen(KstuiScreen[bool]):
         app = self.shop
         run_service(
             self,
-            lambda: accounts.login_with_code(
+            lambda: auth.login_with_code(
                 app.store, phone, code, clock=app.clock, device=self._device
             ),
             self._logged_in,
@@ -203,7 +203,7 @@ class LoginScreen(KstuiScreen[bool]):
         app = self.shop
         run_service(
             self,
-            lambda: accounts.login_with_password(
+            lambda: auth.login_with_password(
                 app.store, phone, password, clock=app.clock, device=self._device
             ),
             self._password_checked,
@@ -229,7 +229,7 @@ class LoginScreen(KstuiScreen[bool]):
             return
         run_service(
             self,
-            lambda: accounts.send_second_factor_code(
+            lambda: auth.send_second_factor_code(
                 app.store, challenge, clock=app.clock, sms=app.sms
             ),
             lambda until: self._code_sent("sf-send", self._challenge_phone, until),
@@ -245,7 +245,7 @@ class LoginScreen(KstuiScreen[bool]):
             return
         run_service(
             self,
-            lambda: accounts.complete_second_factor(app.store, challenge, code, clock=app.clock),
+            lambda: auth.complete_second_factor(app.store, challenge, code, clock=app.clock),
             self._logged_in,
             {CodeRejected: "sf-code", NotLoggedIn: "sf-code"},
         )
@@ -276,7 +276,7 @@ class LoginScreen(KstuiScreen[bool]):
             app = self.shop
             run_service(
                 self,
-                lambda: accounts.login_with_social(
+                lambda: auth.login_with_social(
                     app.store, identity, clock=app.clock, device=self._device
                 ),
                 self._social_checked,
@@ -308,7 +308,7 @@ class LoginScreen(KstuiScreen[bool]):
         app = self.shop
         run_service(
             self,
-            lambda: accounts.request_code(
+            lambda: auth.request_code(
                 app.store, phone, Purpose.BIND_PHONE, clock=app.clock, sms=app.sms
             ),
             lambda until: self._code_sent("bind-send", _digits(phone), until),
@@ -324,7 +324,7 @@ class LoginScreen(KstuiScreen[bool]):
         code = self.query_one("#bind-code-field", FormField).value
         run_service(
             self,
-            lambda: accounts.bind_phone(
+            lambda: auth.bind_phone(
                 app.store, identity, phone, code, clock=app.clock, device=self._device
             ),
             self._logged_in,
@@ -362,8 +362,8 @@ def _phone_field(label: str, name: str, hint: str, sends: str | None = None) -> 
 
 def _digits(phone: str) -> str | None:
     """The 11-digit number in what was typed, for showing its SMS (None if unusable)."""
+    from kstui.services.accounts.identity import normalize_phone
     from kstui.services.errors import DomainError
-    from kstui.services.identity import normalize_phone
 
     try:
         return normalize_phone(phone)

@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from kstui.money import format_fen
 from kstui.screens.place import PlaceScreen
-from kstui.services import orders
-from kstui.services.orders import OrderSummary
+from kstui.services.orders import listing
+from kstui.services.orders.listing import OrderSummary
 from kstui.store.enums import OrderStatus
 from kstui.timefmt import local_minute
 from kstui.widgets.key_bar import KeyBar
@@ -62,7 +62,7 @@ class OrdersScreen(PlaceScreen[None]):
         """Read the orders again."""
         store, token, clock = self.shop.store, self.token, self.shop.clock
         self.run_call(
-            lambda: orders.my_orders(store, token, clock=clock),
+            lambda: listing.my_orders(store, token, clock=clock),
             lambda found: self.run_worker(self._show(found), group="orders-show"),
             group="orders",
         )

@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 from textual.worker import get_current_worker
 
 from kstui.screens.base import KstuiScreen, ResultT
-from kstui.services.account_records import AccountInfo
-from kstui.services.errors import DomainError, NotLoggedIn
+from kstui.services.accounts.errors import NotLoggedIn
+from kstui.services.accounts.records import AccountInfo
+from kstui.services.errors import DomainError
 from kstui.store.errors import StoreError
 
 R = TypeVar("R")

@@ -18,11 +18,8 @@ from kstui.i18n import Localized, Translator
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
 from kstui.screens.place import run_call
-from kstui.services import cart, coupons
-from kstui.services.catalog import LOW_STOCK
-from kstui.services.checkout import Item
-from kstui.services.errors import DomainError
-from kstui.services.products import (
+from kstui.services.catalog.listing import LOW_STOCK
+from kstui.services.catalog.products import (
     CouponInfo,
     ProductDetail,
     ReviewInfo,
@@ -34,7 +31,10 @@ from kstui.services.products import (
     review_photos,
     reviews,
 )
-from kstui.services.regions import province_name
+from kstui.services.catalog.regions import province_name
+from kstui.services.errors import DomainError
+from kstui.services.ordering import cart, coupons
+from kstui.services.ordering.checkout import Item
 from kstui.store.db import Store
 from kstui.store.errors import StoreError
 from kstui.text import printable

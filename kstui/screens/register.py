@@ -17,9 +17,8 @@ from kstui.screens.base import KstuiScreen
 from kstui.screens.forms import Placement, form_busy, run_service, start_countdown
 from kstui.screens.login import CODE_INPUT, PHONE_INPUT
 from kstui.screens.security import REAL_NAME_PLACEMENT, real_name_fields
-from kstui.services import account_security, accounts
-from kstui.services.account_records import AccountInfo, LoggedIn
-from kstui.services.errors import (
+from kstui.services.accounts import auth, security
+from kstui.services.accounts.errors import (
     CodeRejected,
     DailySmsLimit,
     InvalidPhone,
@@ -28,8 +27,9 @@ from kstui.services.errors import (
     SendTooSoon,
     WeakPassword,
 )
-from kstui.services.identity import normalize_phone
-from kstui.services.sms_codes import Purpose
+from kstui.services.accounts.identity import normalize_phone
+from kstui.services.accounts.records import AccountInfo, LoggedIn
+from kstui.services.accounts.sms_codes import Purpose
 from kstui.widgets.form import FormField, PasswordMeter
 from kstui.widgets.key_bar import KeyBar
 
@@ -136,7 +136,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
 
         run_service(
             self,
-            lambda: accounts.request_code(
+            lambda: auth.request_code(
                 app.store, phone, Purpose.REGISTER, clock=app.clock, sms=app.sms
             ),
             sent,
@@ -151,9 +151,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         code = self.query_one("#reg-code-field", FormField).value
         run_service(
             self,
-            lambda: accounts.preview_code(
-                app.store, phone, Purpose.REGISTER, code, clock=app.clock
-            ),
+            lambda: auth.preview_code(app.store, phone, Purpose.REGISTER, code, clock=app.clock),
             lambda _: self._show_step("step-password"),
             PLACEMENT,
         )
@@ -173,7 +171,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         confirm = self.query_one("#reg-confirm-field", FormField).value
         run_service(
             self,
-            lambda: accounts.register(
+            lambda: auth.register(
                 app.store,
                 phone,
                 code,
@@ -207,9 +205,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         number = self.query_one("#rn-id-field", FormField).value
         run_service(
             self,
-            lambda: account_security.verify_real_name(
-                app.store, token, name, number, clock=app.clock
-            ),
+            lambda: security.verify_real_name(app.store, token, name, number, clock=app.clock),
             self._verified,
             REAL_NAME_PLACEMENT,
         )

@@ -18,9 +18,8 @@ from textual.widgets import Button, Input, Static
 from kstui.i18n import Translator
 from kstui.screens.base import shop_of
 from kstui.screens.forms import Placement, form_busy, run_service, start_countdown
-from kstui.services import account_security, accounts
-from kstui.services.account_records import AccountInfo, LoggedIn
-from kstui.services.errors import (
+from kstui.services.accounts import auth, security
+from kstui.services.accounts.errors import (
     AlreadyVerified,
     CodeRejected,
     DailySmsLimit,
@@ -37,8 +36,9 @@ from kstui.services.errors import (
     WeakPassword,
     WrongPassword,
 )
-from kstui.services.identity import mask_phone
-from kstui.services.sms_codes import Purpose
+from kstui.services.accounts.identity import mask_phone
+from kstui.services.accounts.records import AccountInfo, LoggedIn
+from kstui.services.accounts.sms_codes import Purpose
 from kstui.widgets.form import FormField, PasswordMeter
 from kstui.widgets.translation import translate_own_bindings, translator_of
 
@@ -169,7 +169,7 @@ class _Dialog(ModalScreen[R]):
             app.show_sms(self.account.phone)
 
         self.run(
-            lambda: accounts.request_code_for_account(
+            lambda: auth.request_code_for_account(
                 app.store, self.token, purpose, clock=app.clock, sms=app.sms
             ),
             sent,
@@ -190,9 +190,7 @@ class RealNameScreen(_Dialog[AccountInfo | None]):
         app, token = shop_of(self), self.token
         name, number = self.value("rn-name"), self.value("rn-id")
         self.run(
-            lambda: account_security.verify_real_name(
-                app.store, token, name, number, clock=app.clock
-            ),
+            lambda: security.verify_real_name(app.store, token, name, number, clock=app.clock),
             self.dismiss,
             REAL_NAME_PLACEMENT,
         )
@@ -237,7 +235,7 @@ class ChangePasswordScreen(_Dialog[LoggedIn | None]):
         current, code = self.value("current"), self.value("proof-code")
         new, confirm = self.value("new-password"), self.value("confirm-password")
         self.run(
-            lambda: account_security.change_password(
+            lambda: security.change_password(
                 app.store,
                 token,
                 new,
@@ -290,7 +288,7 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
         code = self.value("proof-code") if self.account.has_payment_password else ""
         new, confirm = self.value("new-payment"), self.value("confirm-payment")
         self.run(
-            lambda: account_security.set_payment_password(
+            lambda: security.set_payment_password(
                 app.store,
                 token,
                 new,
@@ -329,9 +327,7 @@ class SecondFactorOffScreen(_Dialog[AccountInfo | None]):
     def save(self) -> None:
         app, token, code = shop_of(self), self.token, self.value("off-code")
         self.run(
-            lambda: account_security.set_second_factor(
-                app.store, token, False, code=code, clock=app.clock
-            ),
+            lambda: security.set_second_factor(app.store, token, False, code=code, clock=app.clock),
             self.dismiss,
             self.PLACEMENT,
         )

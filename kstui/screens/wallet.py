@@ -15,9 +15,9 @@ from textual.widgets import Button, Static
 from kstui.money import MoneyFormatError, format_fen, format_fen_short, parse_yuan
 from kstui.screens.address_book import DIALOG_CSS
 from kstui.screens.place import PlaceScreen
-from kstui.services import wallet
 from kstui.services.errors import DomainError
-from kstui.services.wallet import RECHARGE_PRESETS, WalletView
+from kstui.services.payments import wallet
+from kstui.services.payments.wallet import RECHARGE_PRESETS, WalletView
 from kstui.timefmt import local_minute
 from kstui.widgets.form import FormField
 from kstui.widgets.key_bar import KeyBar

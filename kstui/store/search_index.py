@@ -16,7 +16,7 @@ twice (rowid = product id):
 
 Writing each syllable as one character lets pinyin reuse the Chinese machinery:
 `lianyiqun` becomes a three-character trigram term that only matches whole syllables.
-`kstui.services.search_query` turns what a shopper types into MATCH expressions over
+`kstui.services.catalog.search_query` turns what a shopper types into MATCH expressions over
 these documents; both sides use `normalize`.
 """
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from kstui.i18n import Translator
-from kstui.services.catalog import CategoryNode
+from kstui.services.catalog.listing import CategoryNode
 
 
 class CategoryTree(Tree[int | None]):

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from kstui.i18n import Translator
 from kstui.money import format_fen_short, format_yuan_plain
-from kstui.services.coupons import CouponTerms
+from kstui.services.ordering.coupons import CouponTerms
 from kstui.store.enums import CouponKind, CouponScope
 from kstui.widgets.translation import translator_of
 

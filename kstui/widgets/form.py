@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from kstui.services.identity import Strength, password_strength
+from kstui.services.accounts.identity import Strength, password_strength
 from kstui.widgets.translation import translator_of
 
 

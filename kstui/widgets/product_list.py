@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kstui.money import format_fen
-from kstui.services.catalog import LOW_STOCK, ProductCard
+from kstui.services.catalog.listing import LOW_STOCK, ProductCard
 from kstui.widgets.translation import translate_own_bindings, translator_of
 
 ROW_HEIGHT = 2

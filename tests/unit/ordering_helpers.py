@@ -25,13 +25,14 @@ from kstui.providers import gateway
 from kstui.providers.clock import FrozenClock
 from kstui.providers.gateway import TEST_CARDS, CardOutcome
 from kstui.providers.sms import OutboxSms
-from kstui.services import account_security, checkout
-from kstui.services.account_records import create_account, log_in, session_account
-from kstui.services.addresses import AddressInput, add_address
-from kstui.services.cards import CardDetails, check_card
-from kstui.services.checkout import Item, OrderRequest, Placed
-from kstui.services.payments import PaymentView
-from kstui.services.pricing import Selection
+from kstui.services.accounts import security
+from kstui.services.accounts.records import create_account, log_in, session_account
+from kstui.services.ordering import checkout
+from kstui.services.ordering.addresses import AddressInput, add_address
+from kstui.services.ordering.checkout import Item, OrderRequest, Placed
+from kstui.services.ordering.pricing import Selection
+from kstui.services.payments.cards import CardDetails, check_card
+from kstui.services.payments.cashier import PaymentView
 from kstui.store.db import Store
 from kstui.store.enums import PaymentMethod
 
@@ -191,7 +192,7 @@ def new_shopper(store: Store, clock: FrozenClock, phone: str, *, verified: bool 
 
 def set_pay_password(store: Store, token: str, clock: FrozenClock) -> None:
     """Give the account the payment password `PAY_PASSWORD` (the real service)."""
-    account_security.set_payment_password(store, token, PAY_PASSWORD, PAY_PASSWORD, clock=clock)
+    security.set_payment_password(store, token, PAY_PASSWORD, PAY_PASSWORD, clock=clock)
 
 
 def card(number: str = APPROVED_CARD) -> CardDetails:

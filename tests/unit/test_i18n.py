@@ -27,9 +27,10 @@ from kstui.i18n import (
 from kstui.providers.gateway import CardOutcome
 from kstui.providers.social import SocialProvider
 from kstui.services import errors
-from kstui.services.catalog import Sort
-from kstui.services.identity import Strength
-from kstui.services.wallet import EntryKind
+from kstui.services.accounts.identity import Strength
+from kstui.services.catalog.errors import InvalidLimit, QueryTooLong
+from kstui.services.catalog.listing import Sort
+from kstui.services.payments.wallet import EntryKind
 from kstui.settings import DEVICE_KINDS
 from kstui.store.enums import InvoiceKind, OrderStatus, PaymentMethod, ReturnPolicy
 
@@ -212,8 +213,8 @@ def _import_services() -> None:
 
     import kstui.services
 
-    for module in pkgutil.iter_modules(kstui.services.__path__):
-        importlib.import_module(f"kstui.services.{module.name}")
+    for module in pkgutil.walk_packages(kstui.services.__path__, "kstui.services."):
+        importlib.import_module(module.name)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -243,10 +244,10 @@ def test_area_files_exist_in_both_languages() -> None:
 
 def test_domain_error_params_fill_their_message() -> None:
     t = Translator("en")
-    assert t(errors.QueryTooLong.key, **errors.QueryTooLong(limit=50, length=60).params) == (
+    assert t(QueryTooLong.key, **QueryTooLong(limit=50, length=60).params) == (
         "The search text is too long: at most 50 characters"
     )
-    error = errors.InvalidLimit(limit=0, max=200)
+    error = InvalidLimit(limit=0, max=200)
     assert t(error.key, **error.params) == "0 is out of range (1–200)"
     assert Translator("zh")(error.key, **error.params) == "数量 0 超出范围（1–200）"
 

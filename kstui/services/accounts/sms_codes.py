@@ -1,0 +1,150 @@
+"""Verification codes sent by SMS: 6 digits, hashed, 5 minutes, single use, 5 tries.
+
+A new code for the same phone and purpose revokes the previous one. Codes are sent at
+most once a minute per phone and at most `DAILY_LIMIT` times a day (China time). The
+caller decides what a correct code grants; this module only issues and checks them.
+Checking records wrong tries even when the caller then fails: use it inside a write
+transaction and raise only after that transaction committed (see `accounts`).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import sqlite3
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from kstui.providers.clock import Clock
+from kstui.providers.sms import SIGNATURE, SmsGateway
+from kstui.services.accounts.errors import CodeRejected, DailySmsLimit, SendTooSoon
+from kstui.services.accounts.hashing import code_hasher, hash_secret, verify_secret
+from kstui.store.db import db_time, from_db_time
+from kstui.timefmt import CHINA
+
+CODE_TTL = timedelta(minutes=5)
+RESEND_INTERVAL = timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+DAILY_LIMIT = 10
+
+
+class Purpose(StrEnum):
+    """What a code is for; a code for one purpose is not accepted for another."""
+
+    LOGIN = "login"
+    REGISTER = "register"
+    SECOND_FACTOR = "second_factor"
+    CHANGE_PASSWORD = "change_password"
+    PAYMENT_PASSWORD = "payment_password"
+    BIND_PHONE = "bind_phone"
+    SECOND_FACTOR_OFF = "second_factor_off"
+    CARD_PAYMENT = "card_payment"
+
+
+_PURPOSE_TEXT = {
+    Purpose.LOGIN: "登录",
+    Purpose.REGISTER: "注册",
+    Purpose.SECOND_FACTOR: "登录二次验证",
+    Purpose.CHANGE_PASSWORD: "修改登录密码",
+    Purpose.PAYMENT_PASSWORD: "设置支付密码",
+    Purpose.BIND_PHONE: "绑定手机号",
+    Purpose.SECOND_FACTOR_OFF: "关闭登录二次验证",
+    Purpose.CARD_PAYMENT: "银行卡支付",
+}
+
+
+def send_code(
+    conn: sqlite3.Connection, phone: str, purpose: Purpose, *, clock: Clock, sms: SmsGateway
+) -> datetime:
+    """Issue a new code for `phone` and text it; returns when the next may be sent.
+
+    Raises:
+        SendTooSoon: a code went to this phone less than a minute ago.
+        DailySmsLimit: this phone had `DAILY_LIMIT` codes today.
+    """
+    now = clock.now()
+    last = conn.execute("SELECT max(sent_at) FROM sms_code WHERE phone = ?", (phone,)).fetchone()[0]
+    if last is not None:
+        wait = from_db_time(last) + RESEND_INTERVAL - now
+        if wait > timedelta(0):
+            raise SendTooSoon(seconds=math.ceil(wait.total_seconds()))
+    today = now.astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
+    sent_today = conn.execute(
+        "SELECT count(*) FROM sms_code WHERE phone = ? AND sent_at >= ?",
+        (phone, db_time(today)),
+    ).fetchone()[0]
+    if sent_today >= DAILY_LIMIT:
+        raise DailySmsLimit(limit=DAILY_LIMIT)
+    conn.execute(
+        "UPDATE sms_code SET revoked_at = ? WHERE phone = ? AND purpose = ?"
+        " AND used_at IS NULL AND revoked_at IS NULL",
+        (db_time(now), phone, purpose.value),
+    )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    conn.execute(
+        "INSERT INTO sms_code (phone, purpose, code_hash, sent_at, expires_at, attempts)"
+        " VALUES (?, ?, ?, ?, ?, 0)",
+        (phone, purpose.value, hash_secret(code_hasher(), code), db_time(now),
+         db_time(now + CODE_TTL)),
+    )  # fmt: skip
+    minutes = int(CODE_TTL.total_seconds() // 60)
+    sms.send(
+        conn,
+        phone,
+        f"{SIGNATURE}验证码 {code}，用于{_PURPOSE_TEXT[purpose]}，{minutes}分钟内有效。"
+        "请勿告诉他人，客服不会向你索要验证码。",
+        at=now,
+    )
+    return now + RESEND_INTERVAL
+
+
+def check_code(
+    conn: sqlite3.Connection,
+    phone: str,
+    purpose: Purpose,
+    code: str,
+    *,
+    clock: Clock,
+    consume: bool = True,
+) -> CodeRejected | None:
+    """Check a code; None if it is right (and, with `consume`, now used up).
+
+    A wrong code counts a try; the fifth wrong try revokes the code. The consuming
+    update is conditional, so of two checks racing with the right code one wins.
+    Returns the rejection instead of raising it, so that the caller can commit the
+    counted try first.
+    """
+    now = clock.now()
+    typed = code.strip()
+    row = conn.execute(
+        "SELECT id, code_hash, expires_at, attempts FROM sms_code"
+        " WHERE phone = ? AND purpose = ? AND used_at IS NULL AND revoked_at IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (phone, purpose.value),
+    ).fetchone()
+    if row is None:
+        return CodeRejected(reason="missing")
+    code_id, code_hash, expires_at, attempts = row
+    if from_db_time(expires_at) <= now:
+        return CodeRejected(reason="expired")
+    if not (len(typed) == 6 and typed.isascii() and typed.isdigit()) or not verify_secret(
+        code_hasher(), code_hash, typed
+    ):
+        attempts += 1
+        revoked = db_time(now) if attempts >= MAX_ATTEMPTS else None
+        conn.execute(
+            "UPDATE sms_code SET attempts = ?, revoked_at = ? WHERE id = ?",
+            (attempts, revoked, code_id),
+        )
+        if attempts >= MAX_ATTEMPTS:
+            return CodeRejected(reason="too_many")
+        return CodeRejected(reason="wrong", left=MAX_ATTEMPTS - attempts)
+    if consume:
+        used = conn.execute(
+            "UPDATE sms_code SET used_at = ? WHERE id = ? AND used_at IS NULL"
+            " AND revoked_at IS NULL",
+            (db_time(now), code_id),
+        )
+        if used.rowcount != 1:
+            return CodeRejected(reason="missing")
+    return None

@@ -1,0 +1,60 @@
+"""The simulated outside world's tables: the SMS outbox and the payment gateway's trades
+and notifications.
+
+Money columns are integer fen; datetimes are UTC; enum columns hold the enum's value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlmodel import Field, SQLModel
+
+from kstui.store.enums import (
+    PaymentMethod,
+    TradeStatus,
+)
+
+
+class SmsMessage(SQLModel, table=True):
+    """The simulated phones' inbox: every text the shop sends (`kstui sms outbox`)."""
+
+    __tablename__ = "sms_message"
+    __table_args__ = (Index("ix_sms_message_phone_sent", "phone", "sent_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=11)
+    text: str = Field(max_length=200)
+    sent_at: datetime
+
+
+class GatewayTrade(SQLModel, table=True):
+    """The simulated payment gateway's own record of a trade (支付宝, 微信支付, bank card)."""
+
+    __tablename__ = "gateway_trade"
+
+    trade_no: str = Field(max_length=32, primary_key=True)
+    out_trade_no: str = Field(max_length=24, index=True)
+    channel: PaymentMethod = Field(sa_type=String(16))
+    amount: int
+    status: TradeStatus = Field(sa_type=String(16))
+    created_at: datetime
+    expires_at: datetime
+    """An open trade can no longer be paid from then on (the order's deadline)."""
+    paid_at: datetime | None = None
+    closed_at: datetime | None = None
+    refunded_at: datetime | None = None
+
+
+class GatewayNotice(SQLModel, table=True):
+    """A notification the simulated gateway will deliver (late, and sometimes twice)."""
+
+    __tablename__ = "gateway_notice"
+    __table_args__ = (Index("ix_gateway_notice_due", "delivered_at", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trade_no: str = Field(foreign_key="gateway_trade.trade_no")
+    body: str = Field(max_length=1000)
+    due_at: datetime
+    delivered_at: datetime | None = None
