@@ -65,17 +65,17 @@ class KstuiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kstui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "key.back", id="back"),
-        Binding("slash", "search", "key.search", id="search"),
-        Binding("h", "home", "key.home", id="home"),
-        Binding("c", "place('cart')", "key.cart", id="cart"),
-        Binding("o", "place('orders')", "key.orders", id="orders"),
-        Binding("w", "place('wallet')", "key.wallet", id="wallet"),
-        Binding("u", "place('coupons')", "key.coupons", id="coupons"),
-        Binding("s", "place('service')", "key.service", id="service"),
-        Binding("a", "place('account')", "key.account", id="account"),
-        Binding("q", "quit", "key.quit", id="quit"),
-        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+        Binding("escape", "back", "app.key.back", id="back"),
+        Binding("slash", "search", "app.key.search", id="search"),
+        Binding("h", "home", "app.key.home", id="home"),
+        Binding("c", "place('cart')", "app.key.cart", id="cart"),
+        Binding("o", "place('orders')", "app.key.orders", id="orders"),
+        Binding("w", "place('wallet')", "app.key.wallet", id="wallet"),
+        Binding("u", "place('coupons')", "app.key.coupons", id="coupons"),
+        Binding("s", "place('service')", "app.key.service", id="service"),
+        Binding("a", "place('account')", "app.key.account", id="account"),
+        Binding("q", "quit", "app.key.quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "app.key.palette", show=False, priority=True),
     ]
     MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {"shop": CatalogScreen}
     DEFAULT_MODE = "shop"
@@ -140,7 +140,9 @@ class KstuiApp(App[None]):
     def logged_in(self, login: LoggedIn) -> None:
         """Keep the new session on this device and greet the shopper."""
         self.session_renewed(login)
-        self.notify(self.translator("login.welcome", nickname=login.account.nickname), markup=False)
+        self.notify(
+            self.translator("accounts.login.welcome", nickname=login.account.nickname), markup=False
+        )
 
     def session_renewed(self, login: LoggedIn) -> None:
         """Keep a new session of the same shopper (after a password change) on this device."""
@@ -174,7 +176,9 @@ class KstuiApp(App[None]):
             self.call_from_thread(self.notify, text, markup=False, severity="error")
             return
         self.call_from_thread(self.logged_out)
-        self.call_from_thread(self.notify, self.translator("account.logged_out"), markup=False)
+        self.call_from_thread(
+            self.notify, self.translator("accounts.account.logged_out"), markup=False
+        )
 
     def _forget_token(self) -> None:
         self.client = self.client.with_token(None)
@@ -184,7 +188,9 @@ class KstuiApp(App[None]):
         try:
             self.client.save(self.client_path)
         except OSError:
-            self.notify(self.translator("login.not_remembered"), severity="warning", markup=False)
+            self.notify(
+                self.translator("accounts.login.not_remembered"), severity="warning", markup=False
+            )
 
     def require_login(self, then: Callable[[], object], *, reason: str | None = None) -> None:
         """Do `then` now if logged in; otherwise log in first, and do it afterwards."""
@@ -215,7 +221,7 @@ class KstuiApp(App[None]):
         except StoreError:  # the text is in the outbox all the same (kstui sms outbox)
             return
         if message is not None:
-            title = self.translator("sms.title", phone=mask_phone(phone))
+            title = self.translator("accounts.sms.title", phone=mask_phone(phone))
             self.call_from_thread(
                 self.notify, printable(message.text), title=title, timeout=20, markup=False
             )
@@ -250,7 +256,9 @@ class KstuiApp(App[None]):
         if place == "service":
             self._open_place(place)
         else:
-            self.require_login(lambda: self._open_place(place), reason=f"login.reason_{place}")
+            self.require_login(
+                lambda: self._open_place(place), reason=f"accounts.login.reason_{place}"
+            )
 
     def _open_place(self, place: str) -> None:
         """Places replace each other (like the tabs of a phone app); from anywhere else
@@ -295,7 +303,7 @@ class KstuiApp(App[None]):
         if not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(
-                    placeholder=self.translator("palette.placeholder"), id="--command-palette"
+                    placeholder=self.translator("app.palette.placeholder"), id="--command-palette"
                 )
             )
 

@@ -46,7 +46,7 @@ class _Context:
 
         path = self.db_path()
         if needs_setup(path):
-            _err(self.t("cli.first_run", path=path))
+            _err(self.t("app.cli.first_run", path=path))
         return open_store(path, clock=self.clock)
 
 
@@ -81,56 +81,56 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
 
     t = Translator(lang)
     app = typer.Typer(
-        help=t("cli.help"),
+        help=t("app.cli.help"),
         add_completion=False,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    products = typer.Typer(help=t("cli.products.help"), no_args_is_help=True)
+    products = typer.Typer(help=t("app.cli.products.help"), no_args_is_help=True)
     app.add_typer(products, name="products")
-    sms = typer.Typer(help=t("cli.sms.help"), no_args_is_help=True)
+    sms = typer.Typer(help=t("app.cli.sms.help"), no_args_is_help=True)
     app.add_typer(sms, name="sms")
 
     @app.callback(invoke_without_command=True)
     def shop(
         ctx: typer.Context,
-        db: Annotated[Path | None, typer.Option("--db", help=t("cli.opt.db"))] = None,
-        lang_option: Annotated[str, typer.Option("--lang", help=t("cli.opt.lang"))] = "zh",
+        db: Annotated[Path | None, typer.Option("--db", help=t("app.cli.opt.db"))] = None,
+        lang_option: Annotated[str, typer.Option("--lang", help=t("app.cli.opt.lang"))] = "zh",
         pay_minutes: Annotated[
-            int, typer.Option("--pay-timeout", min=1, max=1440, help=t("cli.opt.pay_timeout"))
+            int, typer.Option("--pay-timeout", min=1, max=1440, help=t("app.cli.opt.pay_timeout"))
         ] = 15,
     ) -> None:
         try:
             chosen = parse_lang(lang_option)
         except UnknownLanguage:
-            raise CliError(t("cli.bad_lang", lang=lang_option)) from None
+            raise CliError(t("app.cli.bad_lang", lang=lang_option)) from None
         ctx.obj = _Context(Translator(chosen), db, pay_minutes)
         if ctx.invoked_subcommand is None:
             _run_shop(ctx.obj)
 
-    @products.command("search", help=t("cli.search.help"))
+    @products.command("search", help=t("app.cli.search.help"))
     def products_search(
         ctx: typer.Context,
-        query: Annotated[str, typer.Argument(help=t("cli.search.query"))] = "",
+        query: Annotated[str, typer.Argument(help=t("app.cli.search.query"))] = "",
         category: Annotated[
-            str | None, typer.Option("--category", help=t("cli.search.category"))
+            str | None, typer.Option("--category", help=t("app.cli.search.category"))
         ] = None,
         brand: Annotated[
-            list[str] | None, typer.Option("--brand", help=t("cli.search.brand"))
+            list[str] | None, typer.Option("--brand", help=t("app.cli.search.brand"))
         ] = None,
         min_price: Annotated[
-            str | None, typer.Option("--min-price", help=t("cli.search.min_price"))
+            str | None, typer.Option("--min-price", help=t("app.cli.search.min_price"))
         ] = None,
         max_price: Annotated[
-            str | None, typer.Option("--max-price", help=t("cli.search.max_price"))
+            str | None, typer.Option("--max-price", help=t("app.cli.search.max_price"))
         ] = None,
         in_stock: Annotated[
-            bool, typer.Option("--in-stock", help=t("cli.search.in_stock"))
+            bool, typer.Option("--in-stock", help=t("app.cli.search.in_stock"))
         ] = False,
-        sort: Annotated[Sort, typer.Option("--sort", help=t("cli.search.sort"))] = Sort.OVERALL,
-        limit: Annotated[int, typer.Option("--limit", help=t("cli.search.limit"))] = 20,
-        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+        sort: Annotated[Sort, typer.Option("--sort", help=t("app.cli.search.sort"))] = Sort.OVERALL,
+        limit: Annotated[int, typer.Option("--limit", help=t("app.cli.search.limit"))] = 20,
+        as_json: Annotated[bool, typer.Option("--json", help=t("app.cli.opt.json"))] = False,
     ) -> None:
         from kstui.services.catalog.listing import (
             CatalogQuery,
@@ -159,11 +159,11 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             return
         _print_cards(c.t, page.cards, total)
 
-    @products.command("show", help=t("cli.show.help"))
+    @products.command("show", help=t("app.cli.show.help"))
     def products_show(
         ctx: typer.Context,
-        product_id: Annotated[int, typer.Argument(help=t("cli.show.id"))],
-        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+        product_id: Annotated[int, typer.Argument(help=t("app.cli.show.id"))],
+        as_json: Annotated[bool, typer.Option("--json", help=t("app.cli.opt.json"))] = False,
     ) -> None:
         from kstui.services.catalog.products import product_detail, reviews
 
@@ -177,14 +177,14 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             return
         _print_detail(c.t, detail, first.reviews)
 
-    @sms.command("outbox", help=t("cli.sms.outbox.help"))
+    @sms.command("outbox", help=t("app.cli.sms.outbox.help"))
     def sms_outbox(
         ctx: typer.Context,
-        phone: Annotated[str | None, typer.Option("--phone", help=t("cli.sms.phone"))] = None,
+        phone: Annotated[str | None, typer.Option("--phone", help=t("app.cli.sms.phone"))] = None,
         limit: Annotated[
-            int, typer.Option("--limit", min=1, max=500, help=t("cli.sms.limit"))
+            int, typer.Option("--limit", min=1, max=500, help=t("app.cli.sms.limit"))
         ] = 20,
-        as_json: Annotated[bool, typer.Option("--json", help=t("cli.opt.json"))] = False,
+        as_json: Annotated[bool, typer.Option("--json", help=t("app.cli.opt.json"))] = False,
     ) -> None:
         from kstui.providers.sms import outbox
         from kstui.services.accounts.identity import normalize_phone
@@ -204,16 +204,16 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
             _out(json.dumps(rows, ensure_ascii=False))
             return
         if not messages:
-            _out(c.t("cli.sms.empty"))
+            _out(c.t("app.cli.sms.empty"))
         for m in messages:
             _out(f"{local_minute(m.sent_at)}  {m.phone}  {printable(m.text)}")
 
-    @app.command("seed", help=t("cli.seed.help"))
+    @app.command("seed", help=t("app.cli.seed.help"))
     def seed(
         ctx: typer.Context,
-        reset: Annotated[bool, typer.Option("--reset", help=t("cli.seed.reset"))] = False,
+        reset: Annotated[bool, typer.Option("--reset", help=t("app.cli.seed.reset"))] = False,
         synthetic: Annotated[
-            int, typer.Option("--synthetic", min=0, max=5_000_000, help=t("cli.seed.synthetic"))
+            int, typer.Option("--synthetic", min=0, max=5_000_000, help=t("app.cli.seed.synthetic"))
         ] = 0,
     ) -> None:
         from kstui.store.bootstrap import default_seed_path
@@ -226,17 +226,17 @@ def build_cli(lang: Lang = "zh") -> "typer.Typer":
         ensure_schema(store)
         report = load_seed(store, default_seed_path(), clock=c.clock, reset=reset)
         if report.loaded:
-            _out(c.t("cli.seed.loaded", products=report.products, accounts=report.accounts))
+            _out(c.t("app.cli.seed.loaded", products=report.products, accounts=report.accounts))
         else:
-            _out(c.t("cli.seed.already"))
+            _out(c.t("app.cli.seed.already"))
         if synthetic:
             from kstui.store.synthetic import ensure_synthetic
 
             def progress(done: int, total: int) -> None:
-                _err(c.t("cli.seed.progress", done=done, total=total))
+                _err(c.t("app.cli.seed.progress", done=done, total=total))
 
             added = ensure_synthetic(store, synthetic, clock=c.clock, progress=progress)
-            _out(c.t("cli.seed.synthetic_done", added=added, total=synthetic))
+            _out(c.t("app.cli.seed.synthetic_done", added=added, total=synthetic))
 
     return app
 
@@ -247,7 +247,7 @@ def _price(t: Translator, text: str | None) -> int | None:
     try:
         return parse_yuan(text)
     except MoneyFormatError:
-        raise CliError(t("error.invalid_price")) from None
+        raise CliError(t("catalog.error.invalid_price")) from None
 
 
 def _card_json(card: Any) -> dict[str, Any]:
@@ -343,12 +343,12 @@ def _print_cards(t: Translator, cards: Sequence[Any], total: int | None) -> None
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column, justify in (
-        ("cli.col.id", "right"),
-        ("cli.col.name", "left"),
-        ("cli.col.price", "right"),
-        ("cli.col.sales", "right"),
-        ("cli.col.stock", "right"),
-        ("cli.col.shop", "left"),
+        ("app.cli.col.id", "right"),
+        ("app.cli.col.name", "left"),
+        ("app.cli.col.price", "right"),
+        ("app.cli.col.sales", "right"),
+        ("app.cli.col.stock", "right"),
+        ("app.cli.col.shop", "left"),
     ):
         table.add_column(t(column), justify=justify)  # type: ignore[arg-type]
     for card in cards:
@@ -366,7 +366,7 @@ def _print_cards(t: Translator, cards: Sequence[Any], total: int | None) -> None
     console = _console()
     console.print(table)
     if total is not None:
-        _out(t("cli.total", shown=len(cards), total=total))
+        _out(t("app.cli.total", shown=len(cards), total=total))
 
 
 def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
@@ -377,9 +377,9 @@ def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
     price = format_fen(low) + (f"–{format_fen(high)}" if high != low else "")
     console.print(Text(t.pick(detail.name), style="bold"))
     lines = [
-        f"{t('cli.col.price')}: {price}    {t('catalog.sold', count=t.count(detail.sales))}",
-        f"{t('cli.col.shop')}: {t.pick(detail.shop.name)}",
-        t(f"policy.{detail.return_policy.value}"),
+        f"{t('app.cli.col.price')}: {price}    {t('catalog.sold', count=t.count(detail.sales))}",
+        f"{t('app.cli.col.shop')}: {t.pick(detail.shop.name)}",
+        t(f"catalog.policy.{detail.return_policy.value}"),
         t.pick(detail.description),
     ]
     for line in lines:
@@ -390,7 +390,7 @@ def _print_detail(t: Translator, detail: Any, review_list: list[Any]) -> None:
         values = " / ".join(
             t.pick(spec.values[v]) for spec, v in zip(detail.specs, sku.values, strict=True)
         )
-        stock = f"{t('cli.col.stock')} {sku.stock}"
+        stock = f"{t('app.cli.col.stock')} {sku.stock}"
         console.print(Text(f"  #{sku.id} {values or '-'}  {format_fen(sku.price)}  {stock}"))
     for review in review_list:
         console.print(Text(f"  {'★' * review.rating} {review.author}: {review.text}"))
@@ -473,16 +473,16 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         else:
             _run_cli(args, lang)
     except DomainError as error:
-        _err(t("cli.error", message=t(error.message_key, **error.params)))
+        _err(t("app.cli.error", message=t(error.message_key, **error.params)))
         sys.exit(1)
     except CliError as error:
-        _err(t("cli.error", message=str(error)))
+        _err(t("app.cli.error", message=str(error)))
         sys.exit(1)
     except StoreError as error:
-        _err(t("cli.error", message=t("cli.store_error", detail=str(error))))
+        _err(t("app.cli.error", message=t("app.cli.store_error", detail=str(error))))
         sys.exit(1)
     except SeedError as error:
-        _err(t("cli.error", message=t("cli.seed_error", detail=str(error))))
+        _err(t("app.cli.error", message=t("app.cli.seed_error", detail=str(error))))
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -529,5 +529,5 @@ def _usage_error(t: Translator, error: Exception) -> NoReturn:
     if type(error).__name__ == "NoArgsIsHelpError":
         _err(message)
     else:
-        _err(t("cli.error", message=message))
+        _err(t("app.cli.error", message=message))
     sys.exit(getattr(error, "exit_code", 2))

@@ -20,41 +20,49 @@ class ShopCommands(Provider):
         app = self.app
         t = translator_of(app)
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (t("command.home"), partial(app.run_action, "home"), t("command.home_help")),
-            (t("command.search"), partial(app.run_action, "search"), t("command.search_help")),
+            (t("app.command.home"), partial(app.run_action, "home"), t("app.command.home_help")),
+            (
+                t("app.command.search"),
+                partial(app.run_action, "search"),
+                t("app.command.search_help"),
+            ),
         ]
         for place in PLACES:
-            commands.append((t(f"place.{place}"), partial(app.run_action, f"place('{place}')"), ""))
+            commands.append(
+                (t(f"app.place.{place}"), partial(app.run_action, f"place('{place}')"), "")
+            )
         from kstui.screens.catalog import CatalogScreen
         from kstui.screens.product import ProductScreen
 
         screen = self.screen
         if isinstance(screen, ProductScreen):
             commands += [
-                (t("command.add_to_cart"), screen.action_add_to_cart, ""),
-                (t("command.buy_now"), screen.action_buy_now, ""),
-                (t("command.photo_reviews"), partial(screen.action_reviews, True), ""),
-                (t("command.all_reviews"), partial(screen.action_reviews, False), ""),
-                (t("command.back"), partial(app.run_action, "back"), ""),
+                (t("app.command.add_to_cart"), screen.action_add_to_cart, ""),
+                (t("app.command.buy_now"), screen.action_buy_now, ""),
+                (t("app.command.photo_reviews"), partial(screen.action_reviews, True), ""),
+                (t("app.command.all_reviews"), partial(screen.action_reviews, False), ""),
+                (t("app.command.back"), partial(app.run_action, "back"), ""),
             ]
         if isinstance(screen, CatalogScreen):
             commands.append(
-                (t("command.filters"), screen.action_filters, t("command.filters_help"))
+                (t("app.command.filters"), screen.action_filters, t("app.command.filters_help"))
             )
-            commands.append((t("command.clear"), screen.action_clear, t("command.clear_help")))
+            commands.append(
+                (t("app.command.clear"), screen.action_clear, t("app.command.clear_help"))
+            )
             for sort in Sort:
                 commands.append(
                     (
-                        t("command.sort", sort=t(f"sort.{sort.value}")),
+                        t("app.command.sort", sort=t(f"catalog.sort.{sort.value}")),
                         partial(screen.set_sort, sort),
                         "",
                     )
                 )
         if shop_of(self.screen).account is None:
-            commands.append((t("command.login"), partial(app.run_action, "login"), ""))
+            commands.append((t("app.command.login"), partial(app.run_action, "login"), ""))
         else:
-            commands.append((t("command.logout"), partial(app.run_action, "logout"), ""))
-        commands.append((t("command.quit"), partial(app.run_action, "quit"), ""))
+            commands.append((t("app.command.logout"), partial(app.run_action, "logout"), ""))
+        commands.append((t("app.command.quit"), partial(app.run_action, "quit"), ""))
         return commands
 
     async def discover(self) -> Hits:

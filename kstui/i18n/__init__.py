@@ -1,8 +1,9 @@
 """Every text a person reads goes through a `Translator`: Chinese by default, English on request.
 
-Texts are looked up by key in `zh.json` / `en.json` beside this module, together with the
-files of one area each in `zh/` / `en/` (`zh/cart.json`…), and formatted with `str.format`
-named fields. A key lives in exactly one file. Data that exists in both languages (product
+Texts are looked up by key in the files of one area each in `zh/` / `en/` beside this
+module (`zh/ordering.json`…; `app.json` for the shell: keys, palette, CLI), and formatted
+with `str.format` named fields. A key's first segment is its area (`ordering.cart.all`),
+and it lives in exactly one file. Data that exists in both languages (product
 names, categories) travels as `Localized` and is chosen with `Translator.pick`.
 """
 
@@ -46,8 +47,8 @@ class DuplicateKey(ValueError):
 
 
 def catalogue_files(lang: Lang) -> list[Path]:
-    """The files that make up one language: the main one, then each area's."""
-    return [_HERE / f"{lang}.json", *sorted((_HERE / lang).glob("*.json"))]
+    """The files that make up one language, one per area."""
+    return sorted((_HERE / lang).glob("*.json"))
 
 
 @cache

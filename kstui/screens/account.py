@@ -35,32 +35,36 @@ class AccountScreen(KstuiScreen[None]):
 
     CSS_PATH = "account.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "logout", "key.logout", id="logout", show=False),
+        Binding("l", "logout", "app.key.logout", id="logout", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(id="account-page"):
-            yield Static(t("account.title"), id="account-title", markup=False)
+            yield Static(t("accounts.account.title"), id="account-title", markup=False)
             yield Static("", id="who-am-i")
             with Horizontal(classes="account-row"):
                 yield Static("", id="real-name", classes="account-label")
-                yield Button(t("account.verify"), id="verify", compact=True)
+                yield Button(t("accounts.account.verify"), id="verify", compact=True)
             with Horizontal(classes="account-row"):
-                yield Static(t("account.login_password"), classes="account-label", markup=False)
-                yield Button(t("account.change"), id="change-password", compact=True)
+                yield Static(
+                    t("accounts.account.login_password"), classes="account-label", markup=False
+                )
+                yield Button(t("accounts.account.change"), id="change-password", compact=True)
             with Horizontal(classes="account-row"):
                 yield Static("", id="payment-password", classes="account-label")
                 yield Button("", id="set-payment", compact=True)
             with Horizontal(classes="account-row", id="second-factor-row"):
                 yield Static("", id="second-factor-status", classes="account-label")
                 yield Button("", id="second-factor", compact=True)
-            yield Static(t("account.second_factor_hint"), classes="account-hint", markup=False)
-            yield Static(t("account.linked"), classes="account-section", markup=False)
+            yield Static(
+                t("accounts.account.second_factor_hint"), classes="account-hint", markup=False
+            )
+            yield Static(t("accounts.account.linked"), classes="account-section", markup=False)
             yield Vertical(id="linked")
-            yield Static(t("account.devices"), classes="account-section", markup=False)
+            yield Static(t("accounts.account.devices"), classes="account-section", markup=False)
             yield Vertical(id="devices")
-            yield Button(t("account.logout"), id="logout", variant="error", compact=True)
+            yield Button(t("accounts.account.logout"), id="logout", variant="error", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -84,36 +88,55 @@ class AccountScreen(KstuiScreen[None]):
         t = self.t
         today = self.shop.clock.now().astimezone(CHINA).date()
         self.query_one("#who-am-i", Static).update(
-            Content(t("account.who", nickname=account.nickname, phone=mask_phone(account.phone)))
+            Content(
+                t(
+                    "accounts.account.who",
+                    nickname=account.nickname,
+                    phone=mask_phone(account.phone),
+                )
+            )
         )
         if account.verified and account.birth_date is not None:
             minor = account.is_minor(today)
             status = t(
-                "account.verified_minor" if minor else "account.verified",
+                "accounts.account.verified_minor" if minor else "accounts.account.verified",
                 name=_mask_name(account.real_name or ""),
                 age=age_on(account.birth_date, today),
             )
         else:
-            status = t("account.not_verified")
-        self.query_one("#real-name", Static).update(Content(t("account.real_name", status=status)))
+            status = t("accounts.account.not_verified")
+        self.query_one("#real-name", Static).update(
+            Content(t("accounts.account.real_name", status=status))
+        )
         self.query_one("#verify", Button).display = not account.verified
         self.query_one("#payment-password", Static).update(
             Content(
                 t(
-                    "account.payment_password",
-                    status=t("account.set" if account.has_payment_password else "account.unset"),
+                    "accounts.account.payment_password",
+                    status=t(
+                        "accounts.account.set"
+                        if account.has_payment_password
+                        else "accounts.account.unset"
+                    ),
                 )
             )
         )
         self.query_one("#set-payment", Button).label = t(
-            "account.change" if account.has_payment_password else "account.set_now"
+            "accounts.account.change"
+            if account.has_payment_password
+            else "accounts.account.set_now"
         )
         on = account.second_factor
         self.query_one("#second-factor-status", Static).update(
-            Content(t("account.second_factor", status=t("account.on" if on else "account.off")))
+            Content(
+                t(
+                    "accounts.account.second_factor",
+                    status=t("accounts.account.on" if on else "accounts.account.off"),
+                )
+            )
         )
         self.query_one("#second-factor", Button).label = t(
-            "account.turn_off" if on else "account.turn_on"
+            "accounts.account.turn_off" if on else "accounts.account.turn_on"
         )
 
     def _load(self) -> None:
@@ -141,8 +164,8 @@ class AccountScreen(KstuiScreen[None]):
                 Static(
                     Content(
                         t(
-                            "account.linked_row",
-                            provider=t(f"provider.{item.provider}"),
+                            "accounts.account.linked_row",
+                            provider=t(f"accounts.provider.{item.provider}"),
                             nickname=item.nickname,
                             at=local_minute(item.linked_at),
                         )
@@ -152,15 +175,17 @@ class AccountScreen(KstuiScreen[None]):
                 for item in loaded.linked
             )
         else:
-            await linked.mount(Static(t("account.none_linked"), classes="list-row", markup=False))
+            await linked.mount(
+                Static(t("accounts.account.none_linked"), classes="list-row", markup=False)
+            )
         devices = self.query_one("#devices", Vertical)
         await devices.remove_children()
         for session in loaded.sessions:
             row = Horizontal(classes="device-row")
             await devices.mount(row)
             text = t(
-                "account.device_row",
-                device=t(f"device.{session.device}")
+                "accounts.account.device_row",
+                device=t(f"accounts.device.{session.device}")
                 if session.device in DEVICE_KINDS
                 else session.device,
                 seen=local_minute(session.last_seen_at),
@@ -168,13 +193,17 @@ class AccountScreen(KstuiScreen[None]):
             await row.mount(Static(Content(text), classes="device-text"))
             if session.current:
                 await row.mount(
-                    Static(t("account.this_device"), classes="this-device", markup=False)
+                    Static(t("accounts.account.this_device"), classes="this-device", markup=False)
                 )
             else:
                 await row.mount(
-                    Button(t("account.end_session"), id=f"end-{session.id}", classes="end-session",
-                           compact=True)
-                )  # fmt: skip
+                    Button(
+                        t("accounts.account.end_session"),
+                        id=f"end-{session.id}",
+                        classes="end-session",
+                        compact=True,
+                    )
+                )
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -191,7 +220,7 @@ class AccountScreen(KstuiScreen[None]):
         def changed(login: LoggedIn | None) -> None:
             if login is not None:
                 self.shop.session_renewed(login)
-                self.notify(self.t("security.password_changed"), markup=False)
+                self.notify(self.t("accounts.security.password_changed"), markup=False)
                 self._load()
 
         self._dialog(ChangePasswordScreen, changed)
@@ -202,7 +231,7 @@ class AccountScreen(KstuiScreen[None]):
 
         def saved(done: bool | None) -> None:
             if done:
-                self.notify(self.t("security.payment_saved"), markup=False)
+                self.notify(self.t("accounts.security.payment_saved"), markup=False)
                 self._refresh_account()
 
         self._dialog(PaymentPasswordScreen, saved)
@@ -217,7 +246,7 @@ class AccountScreen(KstuiScreen[None]):
     def _updated(self, account: AccountInfo | None) -> None:
         if account is not None:
             self.shop.account_changed(account)
-            self.notify(self.t("real_name.done"), markup=False)
+            self.notify(self.t("accounts.real_name.done"), markup=False)
 
     def _refresh_account(self) -> None:
         app, token = self.shop, self.token
@@ -243,7 +272,9 @@ class AccountScreen(KstuiScreen[None]):
         if account is not None:
             self.shop.account_changed(account)
             key = (
-                "account.second_factor_on" if account.second_factor else "account.second_factor_off"
+                "accounts.account.second_factor_on"
+                if account.second_factor
+                else "accounts.account.second_factor_off"
             )
             self.notify(self.t(key), markup=False)
 

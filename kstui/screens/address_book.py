@@ -107,13 +107,13 @@ class AddressBookScreen(ModalScreen[Address | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
-        Binding("up", "move(-1)", "key.up", show=False),
-        Binding("down", "move(1)", "key.down", show=False),
-        Binding("enter", "pick", "key.pick", show=False),
-        Binding("n", "add", "key.add", show=False),
-        Binding("e", "edit", "key.edit", show=False),
-        Binding("d", "make_default", "key.make_default", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
+        Binding("up", "move(-1)", "app.key.up", show=False),
+        Binding("down", "move(1)", "app.key.down", show=False),
+        Binding("enter", "pick", "ordering.key.pick", show=False),
+        Binding("n", "add", "ordering.key.add", show=False),
+        Binding("e", "edit", "ordering.key.edit", show=False),
+        Binding("d", "make_default", "ordering.key.make_default", show=False),
     ]
 
     def __init__(self, token: str, chosen: int | None) -> None:
@@ -128,14 +128,14 @@ class AddressBookScreen(ModalScreen[Address | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(id="dialog"):
-            yield Static(t("address.book"), id="dialog-title", markup=False)
+            yield Static(t("ordering.address.book"), id="dialog-title", markup=False)
             yield VerticalScroll(id="address-list")
-            yield Static(t("address.book_hint"), classes="dialog-note", markup=False)
+            yield Static(t("ordering.address.book_hint"), classes="dialog-note", markup=False)
             with Horizontal(id="dialog-buttons"):
-                yield Button(t("address.add"), id="add", compact=True)
-                yield Button(t("address.edit"), id="edit", compact=True)
-                yield Button(t("address.make_default"), id="make-default", compact=True)
-                yield Button(t("address.use"), id="use", variant="primary", compact=True)
+                yield Button(t("ordering.address.add"), id="add", compact=True)
+                yield Button(t("ordering.address.edit"), id="edit", compact=True)
+                yield Button(t("ordering.address.make_default"), id="make-default", compact=True)
+                yield Button(t("ordering.address.use"), id="use", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         translate_own_bindings(self)
@@ -152,10 +152,10 @@ class AddressBookScreen(ModalScreen[Address | None]):
         box = self.query_one("#address-list", VerticalScroll)
         await box.remove_children()
         if not book:
-            await box.mount(Static(self.t("address.none"), markup=False))
+            await box.mount(Static(self.t("ordering.address.none"), markup=False))
             self.query_one("#add", Button).focus()
             return
-        default = self.t("address.default")
+        default = self.t("ordering.address.default")
         rows = [AddressRow(a, chosen=a.id == self.chosen, default_label=default) for a in book]
         await box.mount_all(rows)
         wanted = focus if focus is not None else self.chosen
@@ -165,7 +165,7 @@ class AddressBookScreen(ModalScreen[Address | None]):
 
     def _call(self, call: Callable[[], R], done: Callable[[R], object]) -> None:
         def failed() -> None:
-            self.notify(self.t("error.not_logged_in"), severity="warning", markup=False)
+            self.notify(self.t("accounts.error.not_logged_in"), severity="warning", markup=False)
             shop_of(self).logged_out()
 
         run_service(self, call, done, {}, signed_out=failed)
@@ -255,7 +255,7 @@ class AddressFormScreen(ModalScreen[Address | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
 
     def __init__(self, token: str, address: Address | None) -> None:
@@ -268,24 +268,29 @@ class AddressFormScreen(ModalScreen[Address | None]):
         t, a = self.t, self.address
         provinces = [(d.name, d.code) for d in divisions.provinces()]
         with Vertical(id="dialog"):
-            yield Static(t("address.edit_title" if a else "address.add_title"), id="dialog-title",
-                         markup=False)  # fmt: skip
-            yield FormField(t("address.recipient"), name="recipient", max_length=20)
-            yield FormField(t("address.phone"), name="phone", max_length=20,
+            yield Static(
+                t("ordering.address.edit_title" if a else "ordering.address.add_title"),
+                id="dialog-title",
+                markup=False,
+            )
+            yield FormField(t("ordering.address.recipient"), name="recipient", max_length=20)
+            yield FormField(t("ordering.address.phone"), name="phone", max_length=20,
                             restrict=r"[0-9 +\-]*")  # fmt: skip
-            yield Static(t("address.region"), classes="region-label", markup=False)
+            yield Static(t("ordering.address.region"), classes="region-label", markup=False)
             with Horizontal(id="regions"):
-                yield Select(provinces, prompt=t("address.province"), id="province", compact=True)
-                yield Select([], prompt=t("address.city"), id="city", compact=True)
-                yield Select([], prompt=t("address.district"), id="district", compact=True)
-            yield FormField(t("address.detail"), name="detail", max_length=120,
-                            placeholder=t("address.detail_hint"))  # fmt: skip
-            yield Checkbox(t("address.set_default"), id="make-default", compact=True,
+                yield Select(
+                    provinces, prompt=t("ordering.address.province"), id="province", compact=True
+                )
+                yield Select([], prompt=t("ordering.address.city"), id="city", compact=True)
+                yield Select([], prompt=t("ordering.address.district"), id="district", compact=True)
+            yield FormField(t("ordering.address.detail"), name="detail", max_length=120,
+                            placeholder=t("ordering.address.detail_hint"))  # fmt: skip
+            yield Checkbox(t("ordering.address.set_default"), id="make-default", compact=True,
                            value=bool(a and a.is_default))  # fmt: skip
             yield Static("", classes="form-message")
             with Horizontal(id="dialog-buttons"):
-                yield Button(t("dialog.cancel"), id="cancel", compact=True)
-                yield Button(t("dialog.save"), id="save", variant="primary", compact=True)
+                yield Button(t("app.dialog.cancel"), id="cancel", compact=True)
+                yield Button(t("app.dialog.save"), id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         translate_own_bindings(self)

@@ -32,10 +32,10 @@ class _Row(Horizontal, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "screen.move(-1)", "key.up", show=False),
-        Binding("down", "screen.move(1)", "key.down", show=False),
-        Binding("left,minus", "screen.quantity(-1)", "key.less", show=False),
-        Binding("right,plus,equals_sign", "screen.quantity(1)", "key.quantity"),
+        Binding("up", "screen.move(-1)", "app.key.up", show=False),
+        Binding("down", "screen.move(1)", "app.key.down", show=False),
+        Binding("left,minus", "screen.quantity(-1)", "app.key.less", show=False),
+        Binding("right,plus,equals_sign", "screen.quantity(1)", "ordering.key.quantity"),
     ]
 
     class Toggled(Message):
@@ -95,10 +95,10 @@ class CartScreen(PlaceScreen[None]):
 
     CSS_PATH = "cart.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "tick", "key.tick", id="tick"),
-        Binding("x,delete", "remove", "key.remove", id="remove"),
-        Binding("t", "toggle_all", "key.tick_all", id="tick-all"),
-        Binding("g", "checkout", "key.checkout", id="checkout"),
+        Binding("space", "tick", "ordering.key.tick", id="tick"),
+        Binding("x,delete", "remove", "ordering.key.remove", id="remove"),
+        Binding("t", "toggle_all", "ordering.key.tick_all", id="tick-all"),
+        Binding("g", "checkout", "ordering.key.checkout", id="checkout"),
     ]
 
     def __init__(self) -> None:
@@ -106,12 +106,14 @@ class CartScreen(PlaceScreen[None]):
         self.view: CartView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self.t("cart.title"), id="cart-title", markup=False)
+        yield Static(self.t("ordering.cart.title"), id="cart-title", markup=False)
         yield VerticalScroll(id="cart-lines")
         with Horizontal(id="cart-bar"):
             yield Static("", id="cart-all")
             yield Static("", id="cart-total")
-            yield Button(self.t("cart.checkout"), id="go-checkout", variant="primary", compact=True)
+            yield Button(
+                self.t("ordering.cart.checkout"), id="go-checkout", variant="primary", compact=True
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -144,12 +146,12 @@ class CartScreen(PlaceScreen[None]):
             for line in shop.lines:
                 note = ""
                 if line.sku.stock == 0:
-                    note = t("cart.sold_out")
+                    note = t("ordering.cart.sold_out")
                 elif line.quantity > line.sku.stock:
-                    note = t("cart.only_left", left=line.sku.stock)
+                    note = t("ordering.cart.only_left", left=line.sku.stock)
                 rows.append(LineRow(line, t.pick(line.sku.name), t.pick(line.sku.spec), note))
         if not rows:
-            rows.append(Static(t("cart.empty"), id="cart-empty", markup=False))
+            rows.append(Static(t("ordering.cart.empty"), id="cart-empty", markup=False))
         box = self.query_one("#cart-lines", VerticalScroll)
         await box.remove_children()
         await box.mount_all(rows)
@@ -169,17 +171,21 @@ class CartScreen(PlaceScreen[None]):
     def _show_totals(self, view: CartView) -> None:
         t = self.t
         tick = TICKED if view.all_selected else UNTICKED
-        self.query_one("#cart-all", Static).update(Content(f" {tick} {t('cart.all')}"))
+        self.query_one("#cart-all", Static).update(Content(f" {tick} {t('ordering.cart.all')}"))
         total = view.goods_total - view.discount
         text = Content.from_markup(
-            "$label[$primary bold]$total[/]", label=t("cart.total"), total=format_fen(total)
+            "$label[$primary bold]$total[/]",
+            label=t("ordering.cart.total"),
+            total=format_fen(total),
         )
         if view.discount:
-            text = text.append(Content(t("cart.saved", amount=format_fen(view.discount))))
+            text = text.append(Content(t("ordering.cart.saved", amount=format_fen(view.discount))))
         self.query_one("#cart-total", Static).update(text)
         button = self.query_one("#go-checkout", Button)
         button.label = (
-            t("cart.checkout_count", count=view.count) if view.count else t("cart.checkout")
+            t("ordering.cart.checkout_count", count=view.count)
+            if view.count
+            else t("ordering.cart.checkout")
         )
         button.refresh(layout=True)  # a Button's label does not resize it by itself
         button.disabled = not view.chosen
@@ -253,14 +259,14 @@ class CartScreen(PlaceScreen[None]):
         )
 
     def _removed(self) -> None:
-        self.notify(self.t("cart.removed"), markup=False)
+        self.notify(self.t("ordering.cart.removed"), markup=False)
         self.load()
 
     @on(Button.Pressed, "#go-checkout")
     def action_checkout(self) -> None:
         """去结算 with the ticked lines."""
         if self.view is None or not self.view.chosen:
-            self.notify(self.t("error.nothing_to_buy"), severity="warning", markup=False)
+            self.notify(self.t("ordering.error.nothing_to_buy"), severity="warning", markup=False)
             return
         from kstui.screens.checkout import CheckoutScreen
 

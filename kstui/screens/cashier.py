@@ -51,7 +51,7 @@ class CashierScreen(PlaceScreen[None]):
 
     CSS_PATH = "cashier.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "pay", "key.pay", id="pay"),
+        Binding("ctrl+s", "pay", "payments.key.pay", id="pay"),
     ]
 
     def __init__(
@@ -84,46 +84,50 @@ class CashierScreen(PlaceScreen[None]):
         t = self.t
         with Horizontal(id="cashier"):
             with Vertical(id="cashier-left"):
-                yield Static(t("cashier.title"), id="cashier-title", markup=False)
+                yield Static(t("payments.cashier.title"), id="cashier-title", markup=False)
                 yield Static("", id="cashier-amount")
                 yield Static("", id="cashier-countdown")
                 with RadioSet(id="cashier-method"):
                     for method in self.methods:
                         yield RadioButton(
-                            t(f"method.{method.value}"), value=method is self.start_method
+                            t(f"payments.method.{method.value}"), value=method is self.start_method
                         )
                 yield Static("", id="cashier-status")
-                yield Button(t("cashier.scan"), id="scan", compact=True)
-                yield Button(t("cashier.paid_already"), id="check", compact=True)
+                yield Button(t("payments.cashier.scan"), id="scan", compact=True)
+                yield Button(t("payments.cashier.paid_already"), id="check", compact=True)
             with ContentSwitcher(id="cashier-panes", initial="pane-qr"):
                 with Vertical(id="pane-qr"):
                     yield QrCode("https://pay.kstui.test/", id="qr")
                     yield Static("", id="qr-caption")
                 with Vertical(id="pane-card"):
-                    yield FormField(t("card.number"), name="number", max_length=30,
-                                    placeholder=t("card.number_hint"))  # fmt: skip
+                    yield FormField(t("payments.card.number"), name="number", max_length=30,
+                                    placeholder=t("payments.card.number_hint"))  # fmt: skip
                     with Horizontal(classes="card-pair"):
-                        yield FormField(t("card.expiry"), name="expiry", max_length=7,
+                        yield FormField(t("payments.card.expiry"), name="expiry", max_length=7,
                                         placeholder="MM/YY")  # fmt: skip
-                        yield FormField(t("card.holder"), name="holder", max_length=30)
-                    yield FormField(t("cashier.payment_password"), name="card-password",
+                        yield FormField(t("payments.card.holder"), name="holder", max_length=30)
+                    yield FormField(t("payments.cashier.payment_password"), name="card-password",
                                     password=True, max_length=6, restrict=CODE_INPUT)  # fmt: skip
-                    yield FormField(t("cashier.sms_code"), name="sms-code", max_length=6,
+                    yield FormField(t("payments.cashier.sms_code"), name="sms-code", max_length=6,
                                     restrict=CODE_INPUT)  # fmt: skip
                     yield Static("", classes="form-message")
-                    yield Button(t("cashier.pay"), id="pay-card", variant="primary", compact=True)
+                    yield Button(
+                        t("payments.cashier.pay"), id="pay-card", variant="primary", compact=True
+                    )
                 with Vertical(id="pane-balance"):
                     yield Static("", id="balance-text")
-                    yield FormField(t("cashier.payment_password"), name="balance-password",
+                    yield FormField(t("payments.cashier.payment_password"), name="balance-password",
                                     password=True, max_length=6, restrict=CODE_INPUT)  # fmt: skip
                     yield Button(
-                        t("cashier.pay"), id="pay-balance", variant="primary", compact=True
+                        t("payments.cashier.pay"), id="pay-balance", variant="primary", compact=True
                     )
                 with Vertical(id="pane-blocked"):
                     yield Static("", id="blocked-text")
-                    yield Button(t("cashier.verify"), id="verify", compact=True)
-                    yield Button(t("cashier.set_password"), id="set-password", compact=True)
-                    yield Button(t("done.to_orders"), id="to-orders", compact=True)
+                    yield Button(t("payments.cashier.verify"), id="verify", compact=True)
+                    yield Button(
+                        t("payments.cashier.set_password"), id="set-password", compact=True
+                    )
+                    yield Button(t("payments.done.to_orders"), id="to-orders", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -173,10 +177,12 @@ class CashierScreen(PlaceScreen[None]):
         """The checkout was cancelled (its time ran out): nothing can be paid here."""
         self._finished = True
         self.query_one("#cashier-countdown", Static).update(
-            Content.styled(self.t("cashier.closed"), "$error")
+            Content.styled(self.t("payments.cashier.closed"), "$error")
         )
         self.query_one("#cashier-panes", ContentSwitcher).current = "pane-blocked"
-        self.query_one("#blocked-text", Static).update(Content(self.t("error.checkout_closed")))
+        self.query_one("#blocked-text", Static).update(
+            Content(self.t("payments.error.checkout_closed"))
+        )
         for name in ("#verify", "#set-password", "#scan", "#check", "#cashier-method"):
             self.query_one(name).display = False
         self.query_one("#cashier-amount").display = False  # nothing is to be paid any more
@@ -207,7 +213,11 @@ class CashierScreen(PlaceScreen[None]):
         self.query_one("#cashier-amount", Static).update(
             Content.from_markup(
                 "$label\n[$primary bold]$amount[/]",
-                label=t("cashier.recharge" if self.recharge is not None else "cashier.to_pay"),
+                label=t(
+                    "payments.cashier.recharge"
+                    if self.recharge is not None
+                    else "payments.cashier.to_pay"
+                ),
                 amount=format_fen(self.amount),
             )
         )
@@ -215,9 +225,9 @@ class CashierScreen(PlaceScreen[None]):
         method, view = self.method, self.view
         blocked = None
         if view is not None and not view.verified:
-            blocked = t("error.real_name_required")
+            blocked = t("payments.error.real_name_required")
         elif view is not None and not method.by_qr and not view.payment_password_set:
-            blocked = t("cashier.password_needed")
+            blocked = t("payments.cashier.password_needed")
         qr = method.by_qr and blocked is None
         self.query_one("#scan").display = qr
         self.query_one("#check").display = qr
@@ -237,9 +247,9 @@ class CashierScreen(PlaceScreen[None]):
         else:
             switcher.current = "pane-balance"
             balance = view.balance if view else 0
-            text = t("cashier.balance", balance=format_fen(balance))
+            text = t("payments.cashier.balance", balance=format_fen(balance))
             if balance < self.amount:
-                text += "\n" + t("cashier.balance_short")
+                text += "\n" + t("payments.cashier.balance_short")
             self.query_one("#balance-text", Static).update(Content(text))
 
     @on(Button.Pressed, "#verify")
@@ -280,7 +290,7 @@ class CashierScreen(PlaceScreen[None]):
     def _start_qr(self, method: PaymentMethod) -> None:
         store, token, clock = self.shop.store, self.token, self.shop.clock
         key, checkout_no, amount = self._key(method), self.checkout_no, self.recharge
-        self.query_one("#qr-caption", Static).update(self.t("cashier.qr_loading"))
+        self.query_one("#qr-caption", Static).update(self.t("payments.cashier.qr_loading"))
 
         def start() -> PaymentView:
             if checkout_no is None:
@@ -304,9 +314,9 @@ class CashierScreen(PlaceScreen[None]):
         if payment.qr_url is not None and self.method is payment.method:
             self.query_one("#qr", QrCode).update(payment.qr_url)
             app = (
-                "cashier.scan_with_alipay"
+                "payments.cashier.scan_with_alipay"
                 if payment.method is PaymentMethod.ALIPAY
-                else "cashier.scan_with_wechat"
+                else "payments.cashier.scan_with_wechat"
             )
             self.query_one("#qr-caption", Static).update(Content(self.t(app)))
 
@@ -324,7 +334,7 @@ class CashierScreen(PlaceScreen[None]):
         )
 
     def _scanned(self, paid: bool) -> None:
-        key = "cashier.scanned" if paid else "cashier.scan_refused"
+        key = "payments.cashier.scanned" if paid else "payments.cashier.scan_refused"
         self.query_one("#cashier-status", Static).update(Content(self.t(key)))
 
     @on(Button.Pressed, "#check")
@@ -353,7 +363,7 @@ class CashierScreen(PlaceScreen[None]):
             self._succeeded()
         elif payment.status is PaymentStatus.PENDING and asked:
             self.query_one("#cashier-status", Static).update(
-                Content(self.t("cashier.not_paid_yet"))
+                Content(self.t("payments.cashier.not_paid_yet"))
             )
         elif payment.status is not PaymentStatus.PENDING:
             self._load()
@@ -420,14 +430,16 @@ class CashierScreen(PlaceScreen[None]):
         elif payment.awaiting_code:
             self.query_one("#sms-code-field").display = True
             self.query_one("#sms-code-field", FormField).input.focus()
-            status.update(Content(t("cashier.code_sent")))
+            status.update(Content(t("payments.cashier.code_sent")))
             if self.view is not None:
                 self.shop.show_sms(self.view.phone)
             elif self.shop.account is not None:
                 self.shop.show_sms(self.shop.account.phone)
         elif payment.status is PaymentStatus.FAILED:
             self._keys.pop(PaymentMethod.CARD, None)  # a new attempt gets a new key
-            status.update(Content.styled(t(f"cashier.failure.{payment.failure}"), "$error"))
+            status.update(
+                Content.styled(t(f"payments.cashier.failure.{payment.failure}"), "$error")
+            )
         else:
             self._keys.pop(PaymentMethod.CARD, None)
             self._load()
@@ -490,14 +502,14 @@ class CashierScreen(PlaceScreen[None]):
         else:
             left = int((self._deadline - self.shop.clock.now()).total_seconds())
             if left <= 0:
-                countdown.update(Content.styled(self.t("cashier.expired"), "$error"))
+                countdown.update(Content.styled(self.t("payments.cashier.expired"), "$error"))
                 if self.view is not None and self.view.status is CheckoutStatus.AWAITING_PAYMENT:
                     self.view = None
                     self._load()
                 return
             minutes, seconds = divmod(left, 60)
             countdown.update(
-                Content(self.t("cashier.countdown", time=f"{minutes:02d}:{seconds:02d}"))
+                Content(self.t("payments.cashier.countdown", time=f"{minutes:02d}:{seconds:02d}"))
             )
         if self.payment is not None and self.payment.method.by_qr:
             self._poll(query_gateway=False)

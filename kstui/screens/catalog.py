@@ -55,8 +55,8 @@ class CatalogScreen(KstuiScreen[None]):
 
     CSS_PATH = "catalog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "filters", "key.filters", id="filters", show=False),
-        Binding("x", "clear", "key.clear", id="clear", show=False),
+        Binding("f", "filters", "app.key.filters", id="filters", show=False),
+        Binding("x", "clear", "app.key.clear", id="clear", show=False),
     ]
 
     query_state: var[CatalogQuery] = var(CatalogQuery, init=False)
@@ -94,7 +94,7 @@ class CatalogScreen(KstuiScreen[None]):
             yield Static(t("catalog.guest"), id="who", markup=False)
         with Horizontal(id="sortbar"):
             yield Static(t("catalog.sort"), id="sort-label", markup=False)
-            yield ChoiceRow([Choice(t(f"sort.{s.value}")) for s in SORTS], 0, id="sort")
+            yield ChoiceRow([Choice(t(f"catalog.sort.{s.value}")) for s in SORTS], 0, id="sort")
             yield Checkbox(t("catalog.in_stock"), id="in-stock", compact=True)
             yield Button(t("catalog.filters_button"), id="filters-button", compact=True)
         # A grid straight on the screen, no nested containers: every container behind the
@@ -148,7 +148,7 @@ class CatalogScreen(KstuiScreen[None]):
         self.query_one(CategoryTree).fill(categories, self.t)
 
     def _show_failure(self) -> None:
-        self.notify(self.t("error.unexpected"), severity="error", markup=False)
+        self.notify(self.t("app.error.unexpected"), severity="error", markup=False)
 
     # -- searching -------------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class CatalogScreen(KstuiScreen[None]):
         if isinstance(error, DomainError):
             message = self.t(error.message_key, **error.params)
         else:
-            message = self.t("error.unexpected")
+            message = self.t("app.error.unexpected")
         self.notify(message, severity="error", markup=False)
 
     @work(thread=True, exclusive=True, group="count")

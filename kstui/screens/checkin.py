@@ -29,7 +29,7 @@ class CheckinScreen(PlaceScreen[None]):
 
     CSS_PATH = "checkin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "check_in", "key.check_in", id="check-in"),
+        Binding("d", "check_in", "ordering.key.check_in", id="check-in"),
     ]
 
     def __init__(self) -> None:
@@ -40,16 +40,18 @@ class CheckinScreen(PlaceScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("checkin.title"), id="checkin-title", markup=False)
+        yield Static(t("ordering.checkin.title"), id="checkin-title", markup=False)
         with Horizontal(id="checkin-body"):
             with Vertical(id="calendar-box"):
                 yield Grid(id="calendar")
             with Vertical(id="checkin-side"):
                 yield Static("", id="streak")
                 yield Static("", id="next-reward")
-                yield Button(t("checkin.button"), id="check-in", variant="primary", disabled=True)
-                yield Static(t("checkin.legend"), id="checkin-legend", markup=False)
-        yield Static(t("checkin.rewards", days=WEEK), id="rewards-title", markup=False)
+                yield Button(
+                    t("ordering.checkin.button"), id="check-in", variant="primary", disabled=True
+                )
+                yield Static(t("ordering.checkin.legend"), id="checkin-legend", markup=False)
+        yield Static(t("ordering.checkin.rewards", days=WEEK), id="rewards-title", markup=False)
         yield Horizontal(id="reward-track")
         yield KeyBar()
 
@@ -72,27 +74,37 @@ class CheckinScreen(PlaceScreen[None]):
         self.calendar = calendar
         t = self.t
         today = calendar.today
-        months = t("checkin.month_names").split()
+        months = t("ordering.checkin.month_names").split()
         box = self.query_one("#calendar-box")
-        box.border_title = t("checkin.month", year=today.year, month=months[today.month - 1])
+        box.border_title = t(
+            "ordering.checkin.month", year=today.year, month=months[today.month - 1]
+        )
         grid = self.query_one("#calendar", Grid)
         await grid.remove_children()
         await grid.mount_all(self._calendar_cells(calendar))
 
         if calendar.streak:
-            streak = t("checkin.streak", days=calendar.streak)
+            streak = t("ordering.checkin.streak", days=calendar.streak)
         else:
-            streak = t("checkin.no_streak")
+            streak = t("ordering.checkin.no_streak")
         self.query_one("#streak", Static).update(Content(streak))
         rewards = {reward.day: reward for reward in calendar.rewards}
         upcoming = rewards.get(calendar.next_day)
-        key = "checkin.tomorrow_reward" if calendar.checked_today else "checkin.today_reward"
+        key = (
+            "ordering.checkin.tomorrow_reward"
+            if calendar.checked_today
+            else "ordering.checkin.today_reward"
+        )
         self.query_one("#next-reward", Static).update(
             Content(t(key, coupon=coupon_label(t, upcoming.terms)) if upcoming else "")
         )
         button = self.query_one("#check-in", Button)
         button.label = Content(
-            t("checkin.done_today" if calendar.checked_today else "checkin.button")
+            t(
+                "ordering.checkin.done_today"
+                if calendar.checked_today
+                else "ordering.checkin.button"
+            )
         )
         button.disabled = calendar.checked_today or self._checking_in
         button.variant = "default" if calendar.checked_today else "primary"
@@ -106,7 +118,7 @@ class CheckinScreen(PlaceScreen[None]):
     def _calendar_cells(self, calendar: CheckinCalendar) -> list[Widget]:
         cells: list[Widget] = [
             Static(Content(f" {name} "), classes="weekday")
-            for name in self.t("checkin.weekdays").split()
+            for name in self.t("ordering.checkin.weekdays").split()
         ]
         for week in calendar.weeks:
             for day in week:
@@ -140,14 +152,16 @@ class CheckinScreen(PlaceScreen[None]):
                 classes="reward",
                 id=f"reward-{day}",
             )
-            box.border_title = t("checkin.day", day=day)
+            box.border_title = t("ordering.checkin.day", day=day)
             if day <= done:
                 box.add_class("won")
                 box.border_subtitle = CHECKED_MARK
             elif day == done + 1:
                 box.add_class("next")
                 box.border_subtitle = t(
-                    "checkin.reward_tomorrow" if calendar.checked_today else "checkin.reward_today"
+                    "ordering.checkin.reward_tomorrow"
+                    if calendar.checked_today
+                    else "ordering.checkin.reward_today"
                 )
             boxes.append(box)
         return boxes
@@ -180,9 +194,11 @@ class CheckinScreen(PlaceScreen[None]):
         self._checking_in = False
         if result.coupon is not None:
             text = t(
-                "checkin.success", days=result.streak, coupon=coupon_label(t, result.coupon.terms)
+                "ordering.checkin.success",
+                days=result.streak,
+                coupon=coupon_label(t, result.coupon.terms),
             )
         else:  # no reward that day (or the rewards ran out)
-            text = t("checkin.success_plain", days=result.streak)
+            text = t("ordering.checkin.success_plain", days=result.streak)
         self.notify(text, markup=False)
         self.load()

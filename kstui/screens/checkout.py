@@ -49,8 +49,8 @@ class CheckoutScreen(PlaceScreen[None]):
 
     CSS_PATH = "checkout.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+a", "address", "key.address", id="address"),
-        Binding("ctrl+s", "submit", "key.submit", id="submit"),
+        Binding("ctrl+a", "address", "ordering.key.address", id="address"),
+        Binding("ctrl+s", "submit", "ordering.key.submit", id="submit"),
     ]
 
     def __init__(self, items: tuple[Item, ...], *, from_cart: bool = False) -> None:
@@ -67,10 +67,12 @@ class CheckoutScreen(PlaceScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(id="checkout-page"):
-            yield Static(t("checkout.title"), id="checkout-title", markup=False)
+            yield Static(t("ordering.checkout.title"), id="checkout-title", markup=False)
             with Horizontal(id="address-row", classes="checkout-row"):
                 yield Static("", id="address-text")
-                yield Button(t("checkout.change_address"), id="change-address", compact=True)
+                yield Button(
+                    t("ordering.checkout.change_address"), id="change-address", compact=True
+                )
             yield Vertical(id="shops")
             with Horizontal(id="platform-row", classes="checkout-row"):
                 yield Static("", id="platform-text")
@@ -78,14 +80,18 @@ class CheckoutScreen(PlaceScreen[None]):
             with Horizontal(id="invoice-row", classes="checkout-row"):
                 yield Static("", id="invoice-text")
                 yield Button("›", id="invoice", compact=True)
-            yield Static(t("checkout.method"), classes="checkout-section", markup=False)
+            yield Static(t("ordering.checkout.method"), classes="checkout-section", markup=False)
             with RadioSet(id="method"):
                 for method in METHODS:
-                    yield RadioButton(t(f"method.{method.value}"), value=method is METHODS[0])
+                    yield RadioButton(
+                        t(f"payments.method.{method.value}"), value=method is METHODS[0]
+                    )
             yield Static("", id="breakdown")
         with Horizontal(id="checkout-bar"):
             yield Static("", id="checkout-total")
-            yield Button(t("checkout.submit"), id="submit", variant="primary", compact=True)
+            yield Button(
+                t("ordering.checkout.submit"), id="submit", variant="primary", compact=True
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -122,7 +128,7 @@ class CheckoutScreen(PlaceScreen[None]):
         self.quote = q
         self.address_id = q.ship_to.address_id if q.ship_to else None
         if q.ship_to is None:
-            address = Content.styled(t("checkout.no_address"), "$warning")
+            address = Content.styled(t("ordering.checkout.no_address"), "$warning")
         else:
             s = q.ship_to
             address = Content(
@@ -130,7 +136,9 @@ class CheckoutScreen(PlaceScreen[None]):
             )
         self.query_one("#address-text", Static).update(address)
         change = self.query_one("#change-address", Button)
-        change.label = t("checkout.change_address" if q.ship_to else "checkout.add_address")
+        change.label = t(
+            "ordering.checkout.change_address" if q.ship_to else "ordering.checkout.add_address"
+        )
         change.refresh(layout=True)  # a Button's label does not resize it by itself
         box = self.query_one("#shops", Vertical)
         await box.remove_children()
@@ -141,24 +149,32 @@ class CheckoutScreen(PlaceScreen[None]):
             (c for c in q.platform_coupons if c.coupon.id == q.platform_coupon_id), None
         )
         self.query_one("#platform-text", Static).update(
-            self._coupon_line(t("checkout.platform_coupon"), platform.coupon if platform else None,
-                              q.priced.platform_discount, len(q.platform_coupons))
-        )  # fmt: skip
+            self._coupon_line(
+                t("ordering.checkout.platform_coupon"),
+                platform.coupon if platform else None,
+                q.priced.platform_discount,
+                len(q.platform_coupons),
+            )
+        )
         self.query_one("#invoice-text", Static).update(Content(self._invoice_text()))
         p = q.priced
         rows = [
-            (t("checkout.goods"), format_fen(p.goods_total)),
-            (t("checkout.freight"), format_fen(p.freight)),
-            (t("checkout.shop_discount"), f"-{format_fen(p.shop_discount)}"),
-            (t("checkout.platform_discount"), f"-{format_fen(p.platform_discount)}"),
+            (t("ordering.checkout.goods"), format_fen(p.goods_total)),
+            (t("ordering.checkout.freight"), format_fen(p.freight)),
+            (t("ordering.checkout.shop_discount"), f"-{format_fen(p.shop_discount)}"),
+            (t("ordering.checkout.platform_discount"), f"-{format_fen(p.platform_discount)}"),
         ]
         breakdown = Content("\n").join(Content(f"{label}  {value}") for label, value in rows)
         self.query_one("#breakdown", Static).update(breakdown)
         total = Content.from_markup(
-            "$label[$primary bold]$total[/]", label=t("checkout.total"), total=format_fen(q.total)
+            "$label[$primary bold]$total[/]",
+            label=t("ordering.checkout.total"),
+            total=format_fen(q.total),
         )
         if p.discount:
-            total = total.append(Content(t("checkout.saved", amount=format_fen(p.discount))))
+            total = total.append(
+                Content(t("ordering.checkout.saved", amount=format_fen(p.discount)))
+            )
         self.query_one("#checkout-total", Static).update(total)
 
     def _shop_block(self, shop: ShopQuote, note: str) -> Vertical:
@@ -177,10 +193,12 @@ class CheckoutScreen(PlaceScreen[None]):
             )
             lines.append(Static(text, classes="checkout-line"))
         chosen = next((c for c in shop.coupons if c.coupon.id == shop.coupon_id), None)
-        freight = t("checkout.free_shipping") if shop.freight == 0 else format_fen(shop.freight)
+        freight = (
+            t("ordering.checkout.free_shipping") if shop.freight == 0 else format_fen(shop.freight)
+        )
         note_input = Input(
             value=note,
-            placeholder=t("checkout.note_hint", max=NOTE_LIMIT),
+            placeholder=t("ordering.checkout.note_hint", max=NOTE_LIMIT),
             max_length=NOTE_LIMIT,
             name=f"note-{shop.shop_id}",
             compact=True,
@@ -189,11 +207,14 @@ class CheckoutScreen(PlaceScreen[None]):
         return Vertical(
             Static(Content.styled(t.pick(shop.name), "bold"), classes="checkout-shop"),
             *lines,
-            Static(Content(t("checkout.freight_line", freight=freight)), classes="checkout-info"),
+            Static(
+                Content(t("ordering.checkout.freight_line", freight=freight)),
+                classes="checkout-info",
+            ),
             Horizontal(
                 Static(
                     self._coupon_line(
-                        t("checkout.shop_coupon"),
+                        t("ordering.checkout.shop_coupon"),
                         chosen.coupon if chosen else None,
                         shop.shop_discount,
                         len(shop.coupons),
@@ -204,12 +225,12 @@ class CheckoutScreen(PlaceScreen[None]):
                 classes="checkout-row",
             ),
             Horizontal(
-                Static(t("checkout.note"), classes="checkout-label", markup=False),
+                Static(t("ordering.checkout.note"), classes="checkout-label", markup=False),
                 note_input,
                 classes="checkout-row",
             ),  # fmt: skip
             Static(
-                Content(t("checkout.shop_total", total=format_fen(shop.total))),
+                Content(t("ordering.checkout.shop_total", total=format_fen(shop.total))),
                 classes="checkout-shop-total",
             ),  # fmt: skip
             classes="checkout-shop-block",
@@ -220,21 +241,21 @@ class CheckoutScreen(PlaceScreen[None]):
     ) -> Content:
         t = self.t
         if coupon is not None:
-            text = t("checkout.coupon_used", label=coupon_label(t, coupon.terms),
+            text = t("ordering.checkout.coupon_used", label=coupon_label(t, coupon.terms),
                      amount=format_fen(discount))  # fmt: skip
         elif count:
-            text = t("checkout.coupon_available", count=count)
+            text = t("ordering.checkout.coupon_available", count=count)
         else:
-            text = t("checkout.coupon_none")
+            text = t("ordering.checkout.coupon_none")
         return Content(f"{label}  {text}")
 
     def _invoice_text(self) -> str:
         t = self.t
         invoice = self.invoice
-        kind = t(f"invoice.kind.{invoice.kind.value}")
+        kind = t(f"ordering.invoice.kind.{invoice.kind.value}")
         if invoice.kind is InvoiceKind.NONE:
-            return f"{t('checkout.invoice')}  {kind}"
-        return f"{t('checkout.invoice')}  {kind} · {invoice.title}"
+            return f"{t('ordering.checkout.invoice')}  {kind}"
+        return f"{t('ordering.checkout.invoice')}  {kind} · {invoice.title}"
 
     # -- changes ---------------------------------------------------------------------------
 
@@ -268,7 +289,7 @@ class CheckoutScreen(PlaceScreen[None]):
             self.selection = Selection(coupons, q.selection.platform_coupon)
             self.load()
 
-        title = self.t("checkout.shop_coupon_title", shop=self.t.pick(shop.name))
+        title = self.t("ordering.checkout.shop_coupon_title", shop=self.t.pick(shop.name))
         self.app.push_screen(CouponPickerScreen(title, shop.coupons, shop.coupon_id), picked)
 
     @on(Button.Pressed, "#platform-coupon")
@@ -284,7 +305,7 @@ class CheckoutScreen(PlaceScreen[None]):
             self.selection = Selection(dict(q.selection.shop_coupons), platform)
             self.load()
 
-        title = self.t("checkout.platform_coupon")
+        title = self.t("ordering.checkout.platform_coupon")
         self.app.push_screen(
             CouponPickerScreen(title, q.platform_coupons, q.platform_coupon_id), picked
         )
@@ -307,7 +328,7 @@ class CheckoutScreen(PlaceScreen[None]):
         if q is None:
             return
         if q.ship_to is None:
-            self.notify(self.t("error.address_needed"), severity="warning", markup=False)
+            self.notify(self.t("ordering.error.address_needed"), severity="warning", markup=False)
             self.action_address()
             return
         notes = {

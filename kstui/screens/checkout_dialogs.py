@@ -55,7 +55,7 @@ class CouponPickerScreen(ModalScreen[int | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
 
     def __init__(self, title: str, choices: list[CouponChoice], current: int | None) -> None:
@@ -75,23 +75,23 @@ class CouponPickerScreen(ModalScreen[int | None]):
         with Vertical(id="dialog"):
             yield Static(self.title_text, id="dialog-title", markup=False)
             yield OptionList(*options, id="coupon-options")
-            yield Static(t("coupon_pick.hint"), classes="dialog-note", markup=False)
+            yield Static(t("ordering.coupon_pick.hint"), classes="dialog-note", markup=False)
 
     def _line(self, choice: CouponChoice | None) -> Content:
         t = self.t
         mark = "◉" if (choice.coupon.id if choice else None) == self.current else "○"
         if choice is None:
-            return Content(f"{mark} {t('coupon_pick.none')}")
+            return Content(f"{mark} {t('ordering.coupon_pick.none')}")
         coupon = choice.coupon
         label = f"{mark} {coupon_label(t, coupon.terms)}"
         title = t.pick(coupon.terms.title)
         if title != coupon_label(t, coupon.terms):  # 满100减10 titled 满100减10: once is enough
             label += f"  {title}"
         if choice.shortfall:
-            note = t("coupon_pick.short", amount=format_fen_short(choice.shortfall))
+            note = t("ordering.coupon_pick.short", amount=format_fen_short(choice.shortfall))
         else:
-            note = t("coupon_pick.saves", amount=format_fen(choice.discount))
-        until = t("coupon_pick.until", date=local_date(coupon.valid_until))
+            note = t("ordering.coupon_pick.saves", amount=format_fen(choice.discount))
+        until = t("ordering.coupon_pick.until", date=local_date(coupon.valid_until))
         return (
             Content(label)
             .append("\n")
@@ -135,7 +135,7 @@ class InvoiceScreen(ModalScreen[InvoiceRequest | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
     KINDS = (InvoiceKind.NONE, InvoiceKind.PERSONAL, InvoiceKind.COMPANY)
 
@@ -147,20 +147,20 @@ class InvoiceScreen(ModalScreen[InvoiceRequest | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(id="dialog"):
-            yield Static(t("invoice.title"), id="dialog-title", markup=False)
+            yield Static(t("ordering.invoice.title"), id="dialog-title", markup=False)
             with RadioSet(id="invoice-kind"):
                 for kind in self.KINDS:
                     yield RadioButton(
-                        t(f"invoice.kind.{kind.value}"), value=kind is self.current.kind
+                        t(f"ordering.invoice.kind.{kind.value}"), value=kind is self.current.kind
                     )
-            yield FormField(t("invoice.header"), name="title", max_length=100)
-            yield FormField(t("invoice.tax_no"), name="tax_no", max_length=24,
-                            placeholder=t("invoice.tax_no_hint"))  # fmt: skip
-            yield Static(t("invoice.note"), classes="dialog-note", markup=False)
+            yield FormField(t("ordering.invoice.header"), name="title", max_length=100)
+            yield FormField(t("ordering.invoice.tax_no"), name="tax_no", max_length=24,
+                            placeholder=t("ordering.invoice.tax_no_hint"))  # fmt: skip
+            yield Static(t("ordering.invoice.note"), classes="dialog-note", markup=False)
             yield Static("", classes="form-message")
             with Horizontal(id="dialog-buttons"):
-                yield Button(t("dialog.cancel"), id="cancel", compact=True)
-                yield Button(t("dialog.save"), id="save", variant="primary", compact=True)
+                yield Button(t("app.dialog.cancel"), id="cancel", compact=True)
+                yield Button(t("app.dialog.save"), id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         translate_own_bindings(self)

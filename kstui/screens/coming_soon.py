@@ -28,7 +28,7 @@ class ComingSoonScreen(KstuiScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Static(self.t(f"place.{self.place}"), id="coming-title", markup=False)
-            yield Static(self.t("coming_soon.body"), id="coming-body", markup=False)
-            yield Static(self.t("coming_soon.hint"), id="coming-hint", markup=False)
+            yield Static(self.t(f"app.place.{self.place}"), id="coming-title", markup=False)
+            yield Static(self.t("app.coming_soon.body"), id="coming-body", markup=False)
+            yield Static(self.t("app.coming_soon.hint"), id="coming-hint", markup=False)
         yield KeyBar()

@@ -40,8 +40,8 @@ class ClaimButton(Button):
     """A 领取 button; ↑/↓ move between the buttons of the claim centre."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "screen.move_claim(-1)", "key.up", show=False),
-        Binding("down", "screen.move_claim(1)", "key.down", show=False),
+        Binding("up", "screen.move_claim(-1)", "app.key.up", show=False),
+        Binding("down", "screen.move_claim(1)", "app.key.down", show=False),
     ]
 
     def __init__(self, label: str, template_id: int, *, disabled: bool) -> None:
@@ -68,8 +68,8 @@ class CouponsScreen(PlaceScreen[None]):
     CSS_PATH = "coupons.tcss"
     AUTO_FOCUS = "Tabs"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "claim_centre", "key.claim_centre", id="claim-centre"),
-        Binding("d", "check_in", "key.check_in", id="check-in"),
+        Binding("g", "claim_centre", "ordering.key.claim_centre", id="claim-centre"),
+        Binding("d", "check_in", "ordering.key.check_in", id="check-in"),
     ]
 
     def __init__(self) -> None:
@@ -84,16 +84,16 @@ class CouponsScreen(PlaceScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Horizontal(id="coupons-head"):
-            yield Static(t("coupons.title"), id="coupons-title", markup=False)
-            yield Button(t("coupons.open_checkin"), id="open-checkin", compact=True)
+            yield Static(t("ordering.coupons.title"), id="coupons-title", markup=False)
+            yield Button(t("ordering.coupons.open_checkin"), id="open-checkin", compact=True)
         with TabbedContent(id="coupon-tabs"):
-            with TabPane(self._tab_label("coupons.tab_usable", None), id="usable"):
+            with TabPane(self._tab_label("ordering.coupons.tab_usable", None), id="usable"):
                 yield VerticalScroll(id="usable-list", classes="coupon-list")
-            with TabPane(self._tab_label("coupons.tab_used", None), id="used"):
+            with TabPane(self._tab_label("ordering.coupons.tab_used", None), id="used"):
                 yield VerticalScroll(id="used-list", classes="coupon-list")
-            with TabPane(self._tab_label("coupons.tab_expired", None), id="expired"):
+            with TabPane(self._tab_label("ordering.coupons.tab_expired", None), id="expired"):
                 yield VerticalScroll(id="expired-list", classes="coupon-list")
-            with TabPane(Content(t("coupons.tab_claim")), id="claim"):
+            with TabPane(Content(t("ordering.coupons.tab_claim")), id="claim"):
                 yield ClaimList(id="claim-list", classes="coupon-list")
         yield KeyBar()
 
@@ -135,16 +135,16 @@ class CouponsScreen(PlaceScreen[None]):
         expired = [c for c in held if c.state is CouponState.EXPIRED]
         tabs = self.query_one(TabbedContent)
         for pane, key, group in (
-            ("usable", "coupons.tab_usable", usable),
-            ("used", "coupons.tab_used", used),
-            ("expired", "coupons.tab_expired", expired),
+            ("usable", "ordering.coupons.tab_usable", usable),
+            ("used", "ordering.coupons.tab_used", used),
+            ("expired", "ordering.coupons.tab_expired", expired),
         ):
             tabs.get_tab(pane).label = self._tab_label(key, len(group))
             rows: list[Widget] = [self._held_card(c, now) for c in group]
             if not group:
                 rows.append(_note(t(_EMPTY[pane])))
             elif pane == "usable" and any(c.state is CouponState.IN_ORDER for c in group):
-                rows.append(_note(t("coupons.in_order_hint")))
+                rows.append(_note(t("ordering.coupons.in_order_hint")))
             box = self.query_one(f"#{pane}-list", VerticalScroll)
             await box.remove_children()
             await box.mount_all(rows)
@@ -154,7 +154,7 @@ class CouponsScreen(PlaceScreen[None]):
         muted = coupon.state in (CouponState.IN_ORDER, CouponState.USED, CouponState.EXPIRED)
         return CouponCard(
             coupon.terms,
-            note=t("coupons.valid_until", until=local_minute(coupon.valid_until)),
+            note=t("ordering.coupons.valid_until", until=local_minute(coupon.valid_until)),
             caption=self._caption(coupon, now),
             muted=muted,
             id=f"coupon-{coupon.id}",
@@ -166,23 +166,23 @@ class CouponsScreen(PlaceScreen[None]):
             case CouponState.USABLE:
                 days = days_between(now, coupon.valid_until)
                 if days >= SOON_DAYS:
-                    return Content(t("coupons.state_usable"))
+                    return Content(t("ordering.coupons.state_usable"))
                 text = (
-                    t("coupons.expires_today")
+                    t("ordering.coupons.expires_today")
                     if days <= 0
-                    else t("coupons.expires_tomorrow")
+                    else t("ordering.coupons.expires_tomorrow")
                     if days == 1
-                    else t("coupons.expires_in", days=days)
+                    else t("ordering.coupons.expires_in", days=days)
                 )
                 return Content.styled(text, "$warning")
             case CouponState.NOT_YET:
-                return Content(t("coupons.not_yet", start=local_minute(coupon.valid_from)))
+                return Content(t("ordering.coupons.not_yet", start=local_minute(coupon.valid_from)))
             case CouponState.IN_ORDER:
-                return Content(t("coupons.in_order"))
+                return Content(t("ordering.coupons.in_order"))
             case CouponState.USED:
-                return Content(t("coupons.state_used"))
+                return Content(t("ordering.coupons.state_used"))
             case CouponState.EXPIRED:
-                return Content(t("coupons.state_expired"))
+                return Content(t("ordering.coupons.state_expired"))
 
     # -- the claim centre ------------------------------------------------------------------
 
@@ -195,7 +195,9 @@ class CouponsScreen(PlaceScreen[None]):
         if focused is None:
             refocus, self._pressed = self._pressed, None
         order = [b.id for b in box.query(ClaimButton)]
-        rows: list[Widget] = [_note(t("coupons.claim_hint" if offers else "coupons.empty_claim"))]
+        rows: list[Widget] = [
+            _note(t("ordering.coupons.claim_hint" if offers else "ordering.coupons.empty_claim"))
+        ]
         rows.extend(self._offer_card(offer, now) for offer in offers)
         await box.remove_children()
         await box.mount_all(rows)
@@ -206,16 +208,16 @@ class CouponsScreen(PlaceScreen[None]):
         t = self.t
         sold_out = offer.left <= 0
         if offer.claimed_by_me:
-            label = t("coupons.claimed_already")
+            label = t("ordering.coupons.claimed_already")
         elif sold_out:
-            label = t("coupons.sold_out")
+            label = t("ordering.coupons.sold_out")
         else:
-            label = t("coupons.claim")
+            label = t("ordering.coupons.claim")
         if offer.valid_days is not None and now + timedelta(days=offer.valid_days) < offer.ends_at:
-            note = t("coupons.valid_days", days=offer.valid_days)
+            note = t("ordering.coupons.valid_days", days=offer.valid_days)
         else:  # the campaign ends first: a coupon claimed now ends with it
-            note = t("coupons.valid_until", until=local_minute(offer.ends_at))
-        caption = Content.styled(t("coupons.left", left=offer.left), "$foreground-muted")
+            note = t("ordering.coupons.valid_until", until=local_minute(offer.ends_at))
+        caption = Content.styled(t("ordering.coupons.left", left=offer.left), "$foreground-muted")
         return CouponCard(
             offer.terms,
             note=note,
@@ -244,7 +246,7 @@ class CouponsScreen(PlaceScreen[None]):
             return
         button.disabled = True  # a second press while the first is on its way does nothing
         self._pressed = button.id
-        button.label = Content(self.t("coupons.claiming"))
+        button.label = Content(self.t("ordering.coupons.claiming"))
         store, token, clock = self.shop.store, self.token, self.shop.clock
         template_id = button.template_id
 
@@ -262,7 +264,9 @@ class CouponsScreen(PlaceScreen[None]):
 
     def _claimed(self, coupon: HeldCoupon) -> None:
         t = self.t
-        self.notify(t("coupons.claim_done", coupon=coupon_label(t, coupon.terms)), markup=False)
+        self.notify(
+            t("ordering.coupons.claim_done", coupon=coupon_label(t, coupon.terms)), markup=False
+        )
         self.load()
 
     def action_move_claim(self, step: int) -> None:
@@ -296,9 +300,9 @@ class CouponsScreen(PlaceScreen[None]):
 
 
 _EMPTY = {
-    "usable": "coupons.empty_usable",
-    "used": "coupons.empty_used",
-    "expired": "coupons.empty_expired",
+    "usable": "ordering.coupons.empty_usable",
+    "used": "ordering.coupons.empty_used",
+    "expired": "ordering.coupons.empty_expired",
 }
 
 

@@ -39,7 +39,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
 
     CSS_PATH = "filters.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
 
     def __init__(self, current: FilterChoice, brands: list[BrandOption]) -> None:
@@ -51,14 +51,14 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(id="panel"):
-            yield Static(t("filters.title"), id="filters-title", markup=False)
-            yield Label(t("filters.price"), markup=False)
+            yield Static(t("catalog.filters.title"), id="filters-title", markup=False)
+            yield Label(t("catalog.filters.price"), markup=False)
             with Horizontal(id="price-row"):
-                yield _price_input(self.current.min_price, t("filters.min"), "min-price")
+                yield _price_input(self.current.min_price, t("catalog.filters.min"), "min-price")
                 yield Static("—", id="dash")
-                yield _price_input(self.current.max_price, t("filters.max"), "max-price")
+                yield _price_input(self.current.max_price, t("catalog.filters.max"), "max-price")
             yield Static("", id="price-error", markup=False)
-            yield Label(t("filters.brands"), markup=False)
+            yield Label(t("catalog.filters.brands"), markup=False)
             yield SelectionList[int](
                 *(
                     Selection(
@@ -71,9 +71,11 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 id="brand-list",
             )
             with Horizontal(id="filter-buttons"):
-                yield Button(t("filters.reset"), id="reset", compact=True)
-                yield Button(t("filters.cancel"), id="cancel", compact=True)
-                yield Button(t("filters.apply"), id="apply", variant="primary", compact=True)
+                yield Button(t("catalog.filters.reset"), id="reset", compact=True)
+                yield Button(t("catalog.filters.cancel"), id="cancel", compact=True)
+                yield Button(
+                    t("catalog.filters.apply"), id="apply", variant="primary", compact=True
+                )
 
     def on_mount(self) -> None:
         translate_own_bindings(self)
@@ -102,10 +104,10 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             low = self._price("#min-price")
             high = self._price("#max-price")
         except MoneyFormatError:
-            error.update(Content(self.t("error.invalid_price")))
+            error.update(Content(self.t("catalog.error.invalid_price")))
             return
         if low is not None and high is not None and low > high:
-            error.update(Content(self.t("filters.range_reversed")))
+            error.update(Content(self.t("catalog.filters.range_reversed")))
             self.query_one("#max-price", Input).focus()
             return
         brands: list[int] = self.query_one("#brand-list", SelectionList).selected

@@ -115,10 +115,10 @@ def start_countdown(screen: Screen[Any], button: Button, until: datetime) -> Tim
     def tick() -> None:
         left = int((until - clock.now()).total_seconds() + 0.999)
         if left > 0:
-            button.label = t("login.resend_in", seconds=left)
+            button.label = t("accounts.login.resend_in", seconds=left)
             button.disabled = True
         else:
-            button.label = t("login.get_code")
+            button.label = t("accounts.login.get_code")
             button.disabled = False
             timer.stop()
 

@@ -54,7 +54,7 @@ class LoginScreen(KstuiScreen[bool]):
 
     CSS_PATH = "login.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.back", id="cancel"),
+        Binding("escape", "cancel", "app.key.back", id="cancel"),
     ]
     PLACEMENT: ClassVar[Placement] = {
         InvalidPhone: "code-phone",
@@ -77,53 +77,77 @@ class LoginScreen(KstuiScreen[bool]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Center(), Vertical(id="login-box"):
-            yield Static(t("login.title"), id="login-title", markup=False)
+            yield Static(t("accounts.login.title"), id="login-title", markup=False)
             yield Static(
-                Content(t(self.reason) if self.reason else t("login.subtitle")), id="login-reason"
+                Content(t(self.reason) if self.reason else t("accounts.login.subtitle")),
+                id="login-reason",
             )
             with ContentSwitcher(initial="login-tabs", id="login-steps"):
                 with TabbedContent(id="login-tabs"):
-                    with TabPane(t("login.tab_code"), id="code-tab"):
+                    with TabPane(t("accounts.login.tab_code"), id="code-tab"):
                         yield _phone_field(
-                            t("login.phone"), "code-phone", t("login.phone_hint"), "send-code"
+                            t("accounts.login.phone"),
+                            "code-phone",
+                            t("accounts.login.phone_hint"),
+                            "send-code",
                         )
                         yield FormField(
-                            t("login.code"), name="code", placeholder=t("login.code_hint"),
-                            max_length=6, restrict=CODE_INPUT,
-                            beside=(Button(t("login.get_code"), id="send-code", compact=True),),
-                        )  # fmt: skip
-                        yield Button(t("login.submit"), id="code-login", variant="primary")
-                    with TabPane(t("login.tab_password"), id="password-tab"):
+                            t("accounts.login.code"),
+                            name="code",
+                            placeholder=t("accounts.login.code_hint"),
+                            max_length=6,
+                            restrict=CODE_INPUT,
+                            beside=(
+                                Button(t("accounts.login.get_code"), id="send-code", compact=True),
+                            ),
+                        )
+                        yield Button(t("accounts.login.submit"), id="code-login", variant="primary")
+                    with TabPane(t("accounts.login.tab_password"), id="password-tab"):
                         yield _phone_field(
-                            t("login.phone"), "password-phone", t("login.phone_hint")
+                            t("accounts.login.phone"),
+                            "password-phone",
+                            t("accounts.login.phone_hint"),
                         )
                         yield FormField(
-                            t("login.password"), name="password", password=True, max_length=64
+                            t("accounts.login.password"),
+                            name="password",
+                            password=True,
+                            max_length=64,
                         )
-                        yield Button(t("login.submit"), id="password-login", variant="primary")
+                        yield Button(
+                            t("accounts.login.submit"), id="password-login", variant="primary"
+                        )
                 with Vertical(id="second-factor"):
                     yield Static("", id="second-factor-text")
                     yield FormField(
-                        t("login.code"), name="sf-code", max_length=6, restrict=CODE_INPUT,
-                        beside=(Button(t("login.get_code"), id="sf-send", compact=True),),
+                        t("accounts.login.code"), name="sf-code", max_length=6, restrict=CODE_INPUT,
+                        beside=(Button(t("accounts.login.get_code"), id="sf-send", compact=True),),
                     )  # fmt: skip
-                    yield Button(t("login.confirm"), id="sf-confirm", variant="primary")
+                    yield Button(t("accounts.login.confirm"), id="sf-confirm", variant="primary")
                 with Vertical(id="bind-phone"):
                     yield Static("", id="bind-text")
                     yield _phone_field(
-                        t("login.phone"), "bind-phone", t("login.phone_hint"), "bind-send"
+                        t("accounts.login.phone"),
+                        "bind-phone",
+                        t("accounts.login.phone_hint"),
+                        "bind-send",
                     )
                     yield FormField(
-                        t("login.code"), name="bind-code", max_length=6, restrict=CODE_INPUT,
-                        beside=(Button(t("login.get_code"), id="bind-send", compact=True),),
-                    )  # fmt: skip
-                    yield Button(t("login.bind"), id="bind-confirm", variant="primary")
+                        t("accounts.login.code"),
+                        name="bind-code",
+                        max_length=6,
+                        restrict=CODE_INPUT,
+                        beside=(
+                            Button(t("accounts.login.get_code"), id="bind-send", compact=True),
+                        ),
+                    )
+                    yield Button(t("accounts.login.bind"), id="bind-confirm", variant="primary")
             yield Static("", classes="form-message")
             with Horizontal(id="login-others"):
-                yield Static(t("login.others"), id="others-label", markup=False)
-                yield Button(t("login.wechat"), id="wechat", compact=True)
-                yield Button(t("login.qq"), id="qq", compact=True)
-                yield Button(t("login.register"), id="register", compact=True)
+                yield Static(t("accounts.login.others"), id="others-label", markup=False)
+                yield Button(t("accounts.login.wechat"), id="wechat", compact=True)
+                yield Button(t("accounts.login.qq"), id="qq", compact=True)
+                yield Button(t("accounts.login.register"), id="register", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -217,7 +241,7 @@ class LoginScreen(KstuiScreen[bool]):
         self._challenge = result.challenge
         self._challenge_phone = result.phone
         self.query_one("#second-factor-text", Static).update(
-            Content(self.t("login.second_factor", phone=mask_phone(result.phone)))
+            Content(self.t("accounts.login.second_factor", phone=mask_phone(result.phone)))
         )
         self._show_step("second-factor")
         self.query_one("#sf-code-input").focus()
@@ -268,9 +292,9 @@ class LoginScreen(KstuiScreen[bool]):
 
         def authorized(agreed: bool | None) -> None:
             if not agreed:
-                provider_name = self.t(f"provider.{provider.value}")
+                provider_name = self.t(f"accounts.provider.{provider.value}")
                 self.query_one(".form-message", Static).update(
-                    Content(self.t("login.social_refused", provider=provider_name))
+                    Content(self.t("accounts.login.social_refused", provider=provider_name))
                 )
                 return
             app = self.shop
@@ -293,8 +317,8 @@ class LoginScreen(KstuiScreen[bool]):
         self.query_one("#bind-text", Static).update(
             Content(
                 self.t(
-                    "login.bind_text",
-                    provider=self.t(f"provider.{result.identity.provider.value}"),
+                    "accounts.login.bind_text",
+                    provider=self.t(f"accounts.provider.{result.identity.provider.value}"),
                     nickname=result.identity.nickname,
                 )
             )

@@ -25,9 +25,9 @@ class OrderRow(Static, can_focus=True):
     """One order; Enter pays it while it waits for payment."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open", "key.open"),
-        Binding("up", "screen.move(-1)", "key.up", show=False),
-        Binding("down", "screen.move(1)", "key.down", show=False),
+        Binding("enter", "screen.open", "app.key.open"),
+        Binding("up", "screen.move(-1)", "app.key.up", show=False),
+        Binding("down", "screen.move(1)", "app.key.down", show=False),
     ]
 
     def __init__(self, order: OrderSummary, text: Content) -> None:
@@ -76,7 +76,7 @@ class OrdersScreen(PlaceScreen[None]):
             return
         rows = []
         for order in found:
-            status = t(f"order_status.{order.status.value}")
+            status = t(f"orders.order_status.{order.status.value}")
             head = Content.assemble(
                 (t.pick(order.shop_name), "bold"),
                 "  ",

@@ -39,26 +39,37 @@ class PaymentDoneScreen(KstuiScreen[None]):
         t = self.t
         recharge = self.purpose is PaymentPurpose.RECHARGE
         with Middle(), Center(id="done"):
-            yield Static(t("done.recharged" if recharge else "done.paid"), id="done-title",
-                         markup=False)  # fmt: skip
+            yield Static(
+                t("payments.done.recharged" if recharge else "payments.done.paid"),
+                id="done-title",
+                markup=False,
+            )
             yield Static(Content(format_fen(self.amount)), id="done-amount")
             if recharge:
-                note = t("done.recharge_note")
+                note = t("payments.done.recharge_note")
             else:
                 note = (
-                    t("done.orders", count=len(self.order_nos)) + "\n" + "\n".join(self.order_nos)
+                    t("payments.done.orders", count=len(self.order_nos))
+                    + "\n"
+                    + "\n".join(self.order_nos)
                 )
             yield Static(Content(note), id="done-note")
             with Horizontal(id="done-buttons"):
                 if recharge:
                     yield Button(
-                        t("done.to_wallet"), id="to-wallet", variant="primary", compact=True
+                        t("payments.done.to_wallet"),
+                        id="to-wallet",
+                        variant="primary",
+                        compact=True,
                     )
                 else:
                     yield Button(
-                        t("done.to_orders"), id="to-orders", variant="primary", compact=True
+                        t("payments.done.to_orders"),
+                        id="to-orders",
+                        variant="primary",
+                        compact=True,
                     )
-                yield Button(t("done.shop_on"), id="shop-on", compact=True)
+                yield Button(t("payments.done.shop_on"), id="shop-on", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -67,8 +67,8 @@ class ProductScreen(KstuiScreen[None]):
 
     CSS_PATH = "product.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "add_to_cart", "key.add_to_cart", id="add-to-cart", show=False),
-        Binding("n", "buy_now", "key.buy_now", id="buy-now", show=False),
+        Binding("b", "add_to_cart", "app.key.add_to_cart", id="add-to-cart", show=False),
+        Binding("n", "buy_now", "app.key.buy_now", id="buy-now", show=False),
     ]
 
     def __init__(self, product_id: int) -> None:
@@ -88,7 +88,7 @@ class ProductScreen(KstuiScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="page"):
-            yield Static(self.t("product.loading"), id="loading", markup=False)
+            yield Static(self.t("catalog.product.loading"), id="loading", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -113,7 +113,7 @@ class ProductScreen(KstuiScreen[None]):
         if isinstance(error, DomainError):
             message = self.t(error.message_key, **error.params)
         else:
-            message = self.t("error.unexpected")
+            message = self.t("app.error.unexpected")
         self.query_one("#loading", Static).update(Content(message))
 
     async def _show(self, loaded: _Loaded) -> None:
@@ -131,7 +131,7 @@ class ProductScreen(KstuiScreen[None]):
         crumbs = " › ".join([t("app.home"), t.pick(detail.top_category), t.pick(detail.category)])
         coupon_row = Horizontal(
             Static(self._coupons(detail.coupons), id="coupons"),
-            Button(t("product.claim"), id="claim", compact=True),
+            Button(t("catalog.product.claim"), id="claim", compact=True),
             id="coupon-row",
         )
         coupon_row.display = bool(detail.coupons)
@@ -149,7 +149,7 @@ class ProductScreen(KstuiScreen[None]):
                 for i, spec in enumerate(detail.specs)
             ],
             Horizontal(
-                Static(t("product.quantity"), classes="spec-name", markup=False),
+                Static(t("catalog.product.quantity"), classes="spec-name", markup=False),
                 QuantityPicker(id="quantity"),
                 Static("", id="stock"),
                 id="quantity-row",
@@ -162,23 +162,23 @@ class ProductScreen(KstuiScreen[None]):
             Static(self._shop_line(detail), id="shop"),
             Static(self._policy_line(detail), id="policy"),
             Horizontal(
-                Button(t("product.add_to_cart"), id="add-to-cart", compact=True),
-                Button(t("product.buy_now"), id="buy-now", variant="primary", compact=True),
+                Button(t("catalog.product.add_to_cart"), id="add-to-cart", compact=True),
+                Button(t("catalog.product.buy_now"), id="buy-now", variant="primary", compact=True),
                 id="actions",
             ),
-            Static(t("product.details"), classes="section", markup=False),
+            Static(t("catalog.product.details"), classes="section", markup=False),
             Static(Content(t.pick(detail.description, lines=True)), id="description"),
             Static(self._rating_line(detail), classes="section", id="rating"),
             ChoiceRow(
                 [
-                    Choice(t("product.reviews_all", count=detail.rating.count)),
-                    Choice(t("product.reviews_photos", count=detail.rating.with_photos)),
+                    Choice(t("catalog.product.reviews_all", count=detail.rating.count)),
+                    Choice(t("catalog.product.reviews_photos", count=detail.rating.with_photos)),
                 ],
                 0,
                 id="review-filter",
             ),
             Vertical(id="reviews"),
-            Button(t("product.more_reviews"), id="more-reviews", compact=True),
+            Button(t("catalog.product.more_reviews"), id="more-reviews", compact=True),
         ]
 
     # -- specs, price, stock ---------------------------------------------------------------
@@ -215,7 +215,7 @@ class ProductScreen(KstuiScreen[None]):
                 elif v in ever[i]:
                     choices.append(Choice(t.pick(value), ChoiceState.CONFLICT))
                 else:  # no SKU in stock has it: struck, and said in words too
-                    label = t("product.option_sold_out", value=t.pick(value))
+                    label = t("catalog.product.option_sold_out", value=t.pick(value))
                     choices.append(Choice(label, ChoiceState.CLOSED))
             row.set_choices(choices, self.selection[i])
         sku = self.sku
@@ -236,17 +236,21 @@ class ProductScreen(KstuiScreen[None]):
     def _stock_line(self, detail: ProductDetail, sku: SkuInfo | None) -> Content:
         t = self.t
         if detail.stock <= 0:
-            return Content.from_markup("[$error]$text[/]", text=t("stock.sold_out_all"))
+            return Content.from_markup("[$error]$text[/]", text=t("catalog.stock.sold_out_all"))
         if sku is None:
-            return Content(t("product.choose_specs"))
+            return Content(t("catalog.product.choose_specs"))
         if sku.stock <= 0:
-            text = Content.from_markup("[$error]$text[/]", text=t("stock.sold_out"))
+            text = Content.from_markup("[$error]$text[/]", text=t("catalog.stock.sold_out"))
         elif sku.stock < LOW_STOCK:
-            text = Content.from_markup("[$warning]$text[/]", text=t("stock.low", count=sku.stock))
+            text = Content.from_markup(
+                "[$warning]$text[/]", text=t("catalog.stock.low", count=sku.stock)
+            )
         else:
-            text = Content(t("product.stock", count=sku.stock))
+            text = Content(t("catalog.product.stock", count=sku.stock))
         if detail.per_order_limit is not None:
-            text = Content.assemble(text, " · ", t("product.limit", count=detail.per_order_limit))
+            text = Content.assemble(
+                text, " · ", t("catalog.product.limit", count=detail.per_order_limit)
+            )
         return text
 
     # -- fixed lines -----------------------------------------------------------------------
@@ -260,9 +264,11 @@ class ProductScreen(KstuiScreen[None]):
         for promo in detail.promotions:
             days = max(0, days_between(now, promo.ends_at))
             if days <= 1:
-                ends = t("product.ends_today" if days == 0 else "product.ends_tomorrow")
+                ends = t(
+                    "catalog.product.ends_today" if days == 0 else "catalog.product.ends_tomorrow"
+                )
             else:
-                ends = t("product.ends_in", days=days)
+                ends = t("catalog.product.ends_in", days=days)
             parts.append(
                 Content.from_markup(
                     "[reverse $accent] $title [/] $ends", title=t.pick(promo.title), ends=ends
@@ -274,10 +280,10 @@ class ProductScreen(KstuiScreen[None]):
         t = self.t
         labels = [coupon_label(t, c) for c in coupons[:3]]
         if len(coupons) > 3:
-            labels.append(t("product.more_coupons", count=len(coupons) - 3))
+            labels.append(t("catalog.product.more_coupons", count=len(coupons) - 3))
         return Content.from_markup(
             "[$foreground-muted]$label[/] [$primary]$coupons[/]",
-            label=t("product.coupons"),
+            label=t("catalog.product.coupons"),
             coupons="  ".join(labels),
         )
 
@@ -287,41 +293,41 @@ class ProductScreen(KstuiScreen[None]):
         province = self.shop.settings.province
         fee = shop.shipping.fee_to(province)
         freight = (
-            t("product.free_shipping")
+            t("catalog.product.free_shipping")
             if fee == 0
             else t(
-                "product.freight",
+                "catalog.product.freight",
                 fee=format_fen_short(fee),
                 province=t.pick(province_name(province)),
             )
         )
         if fee and shop.shipping.free_threshold is not None:
             freight += " · " + t(
-                "product.free_over", amount=format_fen_short(shop.shipping.free_threshold)
+                "catalog.product.free_over", amount=format_fen_short(shop.shipping.free_threshold)
             )
         return Content.from_markup(
             "[b]$shop[/b] [$warning]★$rating[/]  $ships · $freight",
             shop=t.pick(shop.name),
             rating=f"{shop.rating_tenths / 10:.1f}",
             ships=t(
-                "product.ships_from",
+                "catalog.product.ships_from",
                 place=ships_from_place(t, shop.ships_from, shop.ships_from_city),
             ),
             freight=freight,
         )
 
     def _policy_line(self, detail: ProductDetail) -> Content:
-        key = f"policy.{detail.return_policy.value}"
+        key = f"catalog.policy.{detail.return_policy.value}"
         style = "$success" if detail.return_policy.no_reason_returns else "$warning"
         return Content.from_markup(f"[{style}]$text[/]", text=self.t(key))
 
     def _rating_line(self, detail: ProductDetail) -> Content:
         t, rating = self.t, detail.rating
         if not rating.count:
-            return Content(t("product.no_reviews"))
+            return Content(t("catalog.product.no_reviews"))
         return Content(
             t(
-                "product.rating_summary",
+                "catalog.product.rating_summary",
                 count=rating.count,
                 average=f"{rating.average_tenths / 10:.1f}",
                 positive=rating.positive_percent,
@@ -355,7 +361,7 @@ class ProductScreen(KstuiScreen[None]):
                 )  # fmt: skip
                 photos = review_photos(conn, page)
         except StoreError:
-            self.app.call_from_thread(self.notify, self.t("error.unexpected"), markup=False)
+            self.app.call_from_thread(self.notify, self.t("app.error.unexpected"), markup=False)
             return
         self.app.call_from_thread(
             self.call_later, self._add_reviews, page, photos, offset == 0, generation
@@ -372,7 +378,9 @@ class ProductScreen(KstuiScreen[None]):
             self._reviews_shown = 0
         await box.mount_all([self._review(r, photos) for r in page.reviews])
         if replace and not page.reviews:
-            await box.mount(Static(self.t("product.no_reviews_here"), classes="review-empty"))
+            await box.mount(
+                Static(self.t("catalog.product.no_reviews_here"), classes="review-empty")
+            )
         self._reviews_shown += len(page.reviews)
         self.query_one("#more-reviews", Button).display = page.has_more
 
@@ -406,7 +414,7 @@ class ProductScreen(KstuiScreen[None]):
     def action_add_to_cart(self) -> None:
         """加入购物车 (logging in first if needed)."""
         if self._sku_chosen():
-            self.shop.require_login(self._add_to_cart, reason="login.reason_add_to_cart")
+            self.shop.require_login(self._add_to_cart, reason="accounts.login.reason_add_to_cart")
 
     def _add_to_cart(self) -> None:
         sku, quantity = self.sku, self.quantity
@@ -416,14 +424,14 @@ class ProductScreen(KstuiScreen[None]):
         token = app.client.token or ""
         self._call(
             lambda: cart.add_to_cart(app.store, token, sku.id, quantity, clock=app.clock),
-            lambda held: self.notify(self.t("product.added", count=held), markup=False),
+            lambda held: self.notify(self.t("ordering.product.added", count=held), markup=False),
         )
 
     @on(Button.Pressed, "#buy-now")
     def action_buy_now(self) -> None:
         """立即购买: straight to checkout with this SKU and quantity."""
         if self._sku_chosen():
-            self.shop.require_login(self._buy_now, reason="login.reason_buy")
+            self.shop.require_login(self._buy_now, reason="accounts.login.reason_buy")
 
     def _buy_now(self) -> None:
         if self.sku is None:
@@ -434,7 +442,7 @@ class ProductScreen(KstuiScreen[None]):
 
     @on(Button.Pressed, "#claim")
     def _claim(self) -> None:
-        self.shop.require_login(self._claim_coupons, reason="login.reason_coupon")
+        self.shop.require_login(self._claim_coupons, reason="accounts.login.reason_coupon")
 
     def _claim_coupons(self) -> None:
         """领券: claim every coupon of the shop shown on this page."""
@@ -457,7 +465,7 @@ class ProductScreen(KstuiScreen[None]):
         self._call(claim_all, self._claimed)
 
     def _claimed(self, count: int) -> None:
-        key = "product.claimed" if count else "product.claimed_none"
+        key = "ordering.product.claimed" if count else "ordering.product.claimed_none"
         self.notify(self.t(key, count=count), markup=False)
 
     def _call(self, call: Callable[[], R], done: Callable[[R], object]) -> None:
@@ -465,7 +473,7 @@ class ProductScreen(KstuiScreen[None]):
 
     def _sku_chosen(self) -> bool:
         if self.sku is None or self.sku.stock <= 0:
-            self.notify(self.t("product.choose_specs"), severity="warning", markup=False)
+            self.notify(self.t("catalog.product.choose_specs"), severity="warning", markup=False)
             return False
         return True
 
@@ -475,4 +483,4 @@ def ships_from_place(t: Translator, province_code: str, city: Localized) -> str:
     province, city_name = t.pick(province_name(province_code)), t.pick(city)
     if city_name == province:
         return province
-    return t("product.place", province=province, city=city_name)
+    return t("catalog.product.place", province=province, city=city_name)

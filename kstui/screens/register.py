@@ -50,7 +50,7 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
 
     CSS_PATH = "register.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "key.back", id="back-step"),
+        Binding("escape", "back", "app.key.back", id="back-step"),
     ]
 
     def __init__(self) -> None:
@@ -61,34 +61,47 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Center(), Vertical(id="register-box"):
-            yield Static(t("register.title"), id="register-title", markup=False)
+            yield Static(t("accounts.register.title"), id="register-title", markup=False)
             yield Static("", id="register-steps")
             with ContentSwitcher(initial=STEPS[0], id="register-pages"):
                 with Vertical(id="step-phone"):
                     yield FormField(
-                        t("login.phone"), name="reg-phone", placeholder=t("login.phone_hint"),
-                        max_length=20, restrict=PHONE_INPUT, enter_presses="reg-send",
-                    )  # fmt: skip
+                        t("accounts.login.phone"),
+                        name="reg-phone",
+                        placeholder=t("accounts.login.phone_hint"),
+                        max_length=20,
+                        restrict=PHONE_INPUT,
+                        enter_presses="reg-send",
+                    )
                     yield FormField(
-                        t("login.code"), name="reg-code", placeholder=t("login.code_hint"),
-                        max_length=6, restrict=CODE_INPUT,
-                        beside=(Button(t("login.get_code"), id="reg-send", compact=True),),
-                    )  # fmt: skip
-                    yield Button(t("register.next"), id="reg-next", variant="primary")
+                        t("accounts.login.code"),
+                        name="reg-code",
+                        placeholder=t("accounts.login.code_hint"),
+                        max_length=6,
+                        restrict=CODE_INPUT,
+                        beside=(Button(t("accounts.login.get_code"), id="reg-send", compact=True),),
+                    )
+                    yield Button(t("accounts.register.next"), id="reg-next", variant="primary")
                 with Vertical(id="step-password"):
                     yield FormField(
-                        t("register.password"), name="reg-password", password=True,
-                        placeholder=t("register.password_hint"),
+                        t("accounts.register.password"), name="reg-password", password=True,
+                        placeholder=t("accounts.register.password_hint"),
                     )  # fmt: skip
                     yield PasswordMeter(id="meter")
-                    yield FormField(t("register.confirm"), name="reg-confirm", password=True)
-                    yield Button(t("register.submit"), id="reg-submit", variant="primary")
+                    yield FormField(
+                        t("accounts.register.confirm"), name="reg-confirm", password=True
+                    )
+                    yield Button(t("accounts.register.submit"), id="reg-submit", variant="primary")
                 with Vertical(id="step-real-name"):
-                    yield Static(t("register.real_name_intro"), id="real-name-intro", markup=False)
+                    yield Static(
+                        t("accounts.register.real_name_intro"), id="real-name-intro", markup=False
+                    )
                     yield from real_name_fields(t)
                     with Horizontal(id="real-name-buttons"):
-                        yield Button(t("register.skip"), id="reg-skip", compact=True)
-                        yield Button(t("register.verify"), id="reg-verify", variant="primary")
+                        yield Button(t("accounts.register.skip"), id="reg-skip", compact=True)
+                        yield Button(
+                            t("accounts.register.verify"), id="reg-verify", variant="primary"
+                        )
             yield Static("", classes="form-message")
         yield KeyBar()
 
@@ -99,9 +112,9 @@ class RegisterScreen(KstuiScreen[LoggedIn | None]):
         self.query_one(ContentSwitcher).current = step
         t = self.t
         names = [
-            t("register.step_phone"),
-            t("register.step_password"),
-            t("register.step_real_name"),
+            t("accounts.register.step_phone"),
+            t("accounts.register.step_password"),
+            t("accounts.register.step_real_name"),
         ]
         marks = []
         for number, (name, page) in enumerate(zip(names, STEPS, strict=True), start=1):

@@ -55,11 +55,20 @@ REAL_NAME_PLACEMENT: Placement = {
 def real_name_fields(t: Translator) -> list[FormField]:
     """The two fields of 实名认证: name as on the card, 18-digit ID number."""
     return [
-        FormField(t("real_name.name"), name="rn-name", placeholder=t("real_name.name_hint"),
-                  max_length=20),
-        FormField(t("real_name.id"), name="rn-id", placeholder=t("real_name.id_hint"),
-                  max_length=18, restrict=r"[0-9xX]*"),
-    ]  # fmt: skip
+        FormField(
+            t("accounts.real_name.name"),
+            name="rn-name",
+            placeholder=t("accounts.real_name.name_hint"),
+            max_length=20,
+        ),
+        FormField(
+            t("accounts.real_name.id"),
+            name="rn-id",
+            placeholder=t("accounts.real_name.id_hint"),
+            max_length=18,
+            restrict=r"[0-9xX]*",
+        ),
+    ]
 
 
 class _Dialog(ModalScreen[R]):
@@ -100,7 +109,7 @@ class _Dialog(ModalScreen[R]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
     TITLE_KEY: ClassVar[str] = ""
 
@@ -117,8 +126,8 @@ class _Dialog(ModalScreen[R]):
             yield from self.fields()
             yield Static("", classes="form-message")
             with Horizontal(id="dialog-buttons"):
-                yield Button(self.t("dialog.cancel"), id="cancel", compact=True)
-                yield Button(self.t("dialog.save"), id="save", variant="primary", compact=True)
+                yield Button(self.t("app.dialog.cancel"), id="cancel", compact=True)
+                yield Button(self.t("app.dialog.save"), id="save", variant="primary", compact=True)
 
     def fields(self) -> ComposeResult:
         """The form's fields."""
@@ -155,7 +164,7 @@ class _Dialog(ModalScreen[R]):
 
     def _signed_out(self) -> None:
         """The session ended elsewhere (another device changed the password…)."""
-        self.notify(self.t("error.not_logged_in"), severity="warning", markup=False)
+        self.notify(self.t("accounts.error.not_logged_in"), severity="warning", markup=False)
         shop_of(self).logged_out()  # the account screen closes, and this dialog with it
 
     def send_code(self, purpose: Purpose, code_field: str) -> None:
@@ -180,10 +189,10 @@ class _Dialog(ModalScreen[R]):
 class RealNameScreen(_Dialog[AccountInfo | None]):
     """实名认证; dismissed with the updated account."""
 
-    TITLE_KEY = "real_name.title"
+    TITLE_KEY = "accounts.real_name.title"
 
     def fields(self) -> ComposeResult:
-        yield Static(self.t("real_name.why"), classes="dialog-note", markup=False)
+        yield Static(self.t("accounts.real_name.why"), classes="dialog-note", markup=False)
         yield from real_name_fields(self.t)
 
     def save(self) -> None:
@@ -199,7 +208,7 @@ class RealNameScreen(_Dialog[AccountInfo | None]):
 class ChangePasswordScreen(_Dialog[LoggedIn | None]):
     """修改登录密码 with the current password or an SMS code; ends every session."""
 
-    TITLE_KEY = "security.change_password"
+    TITLE_KEY = "accounts.security.change_password"
     PLACEMENT: ClassVar[Placement] = {
         WrongPassword: "current",
         PasswordLocked: "current",
@@ -211,16 +220,16 @@ class ChangePasswordScreen(_Dialog[LoggedIn | None]):
 
     def fields(self) -> ComposeResult:
         t = self.t
-        yield FormField(t("security.current_password"), name="current", password=True)
+        yield FormField(t("accounts.security.current_password"), name="current", password=True)
         yield FormField(
-            t("security.or_code"), name="proof-code", max_length=6, restrict=CODE_INPUT,
-            beside=(Button(t("login.get_code"), id="send-code", compact=True),),
+            t("accounts.security.or_code"), name="proof-code", max_length=6, restrict=CODE_INPUT,
+            beside=(Button(t("accounts.login.get_code"), id="send-code", compact=True),),
         )  # fmt: skip
-        yield FormField(t("security.new_password"), name="new-password", password=True,
-                        placeholder=t("register.password_hint"))  # fmt: skip
+        yield FormField(t("accounts.security.new_password"), name="new-password", password=True,
+                        placeholder=t("accounts.register.password_hint"))  # fmt: skip
         yield PasswordMeter()
-        yield FormField(t("register.confirm"), name="confirm-password", password=True)
-        yield Static(t("security.ends_sessions"), classes="dialog-note", markup=False)
+        yield FormField(t("accounts.register.confirm"), name="confirm-password", password=True)
+        yield Static(t("accounts.security.ends_sessions"), classes="dialog-note", markup=False)
 
     @on(Input.Changed, "#new-password-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -253,7 +262,7 @@ class ChangePasswordScreen(_Dialog[LoggedIn | None]):
 class PaymentPasswordScreen(_Dialog[bool | None]):
     """设置 / 修改支付密码 (6 digits); changing needs the old one or an SMS code."""
 
-    TITLE_KEY = "security.payment_password"
+    TITLE_KEY = "accounts.security.payment_password"
     PLACEMENT: ClassVar[Placement] = {
         PaymentPasswordWrong: "old-payment",
         PaymentLocked: "old-payment",
@@ -266,17 +275,25 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
     def fields(self) -> ComposeResult:
         t = self.t
         if self.account.has_payment_password:
-            yield FormField(t("security.old_payment"), name="old-payment", password=True,
+            yield FormField(t("accounts.security.old_payment"), name="old-payment", password=True,
                             max_length=6, restrict=CODE_INPUT)  # fmt: skip
             yield FormField(
-                t("security.or_code"), name="proof-code", max_length=6, restrict=CODE_INPUT,
-                beside=(Button(t("login.get_code"), id="send-code", compact=True),),
-            )  # fmt: skip
-        yield FormField(t("security.new_payment"), name="new-payment", password=True,
+                t("accounts.security.or_code"),
+                name="proof-code",
+                max_length=6,
+                restrict=CODE_INPUT,
+                beside=(Button(t("accounts.login.get_code"), id="send-code", compact=True),),
+            )
+        yield FormField(t("accounts.security.new_payment"), name="new-payment", password=True,
                         max_length=6, restrict=CODE_INPUT,
-                        placeholder=t("security.payment_hint"))  # fmt: skip
-        yield FormField(t("security.confirm_payment"), name="confirm-payment", password=True,
-                        max_length=6, restrict=CODE_INPUT)  # fmt: skip
+                        placeholder=t("accounts.security.payment_hint"))  # fmt: skip
+        yield FormField(
+            t("accounts.security.confirm_payment"),
+            name="confirm-payment",
+            password=True,
+            max_length=6,
+            restrict=CODE_INPUT,
+        )
 
     @on(Button.Pressed, "#send-code")
     def _send(self) -> None:
@@ -305,19 +322,21 @@ class PaymentPasswordScreen(_Dialog[bool | None]):
 class SecondFactorOffScreen(_Dialog[AccountInfo | None]):
     """关闭登录二次验证: proven with an SMS code; dismissed with the updated account."""
 
-    TITLE_KEY = "security.second_factor_off"
+    TITLE_KEY = "accounts.security.second_factor_off"
     PLACEMENT: ClassVar[Placement] = {ProofNeeded: "off-code", CodeRejected: "off-code"}
 
     def fields(self) -> ComposeResult:
         t = self.t
         yield Static(
-            Content(t("security.second_factor_off_why", phone=mask_phone(self.account.phone))),
+            Content(
+                t("accounts.security.second_factor_off_why", phone=mask_phone(self.account.phone))
+            ),
             classes="dialog-note",
         )
         yield FormField(
-            t("login.code"), name="off-code", max_length=6, restrict=CODE_INPUT,
-            placeholder=t("login.code_hint"),
-            beside=(Button(t("login.get_code"), id="send-code", compact=True),),
+            t("accounts.login.code"), name="off-code", max_length=6, restrict=CODE_INPUT,
+            placeholder=t("accounts.login.code_hint"),
+            beside=(Button(t("accounts.login.get_code"), id="send-code", compact=True),),
         )  # fmt: skip
 
     @on(Button.Pressed, "#send-code")

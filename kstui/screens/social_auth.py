@@ -53,7 +53,7 @@ class SocialAuthScreen(ModalScreen[bool]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "refuse", "key.cancel", show=False),
+        Binding("escape", "refuse", "app.key.cancel", show=False),
     ]
 
     def __init__(self, identity: SocialIdentity) -> None:
@@ -62,17 +62,18 @@ class SocialAuthScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         t = translator_of(self)
-        provider = t(f"provider.{self.identity.provider.value}")
+        provider = t(f"accounts.provider.{self.identity.provider.value}")
         with Vertical(id="auth-box"):
-            yield Static(Content(t("auth.title", provider=provider)), id="auth-title")
-            yield Static(Content(t("auth.asks", provider=provider)), id="auth-asks")
+            yield Static(Content(t("accounts.auth.title", provider=provider)), id="auth-title")
+            yield Static(Content(t("accounts.auth.asks", provider=provider)), id="auth-asks")
             yield Static(
-                Content(t("auth.account", nickname=self.identity.nickname)), id="auth-account"
+                Content(t("accounts.auth.account", nickname=self.identity.nickname)),
+                id="auth-account",
             )
-            yield Static(Content(t("auth.note")), id="auth-note")
+            yield Static(Content(t("accounts.auth.note")), id="auth-note")
             with Horizontal(id="auth-buttons"):
-                yield Button(t("auth.refuse"), id="refuse", compact=True)
-                yield Button(t("auth.agree"), id="agree", variant="success", compact=True)
+                yield Button(t("accounts.auth.refuse"), id="refuse", compact=True)
+                yield Button(t("accounts.auth.agree"), id="agree", variant="success", compact=True)
 
     def on_mount(self) -> None:
         translate_own_bindings(self)

@@ -41,7 +41,7 @@ class TooSmallScreen(ModalScreen[None]):
     def _message(self, width: int, height: int) -> str:
         t = translator_of(self)
         return t(
-            "too_small.message",
+            "app.too_small.message",
             width=width,
             height=height,
             min_width=MIN_WIDTH,

@@ -32,7 +32,7 @@ class WalletScreen(PlaceScreen[None]):
 
     CSS_PATH = "wallet.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "recharge", "key.recharge", id="recharge"),
+        Binding("r", "recharge", "payments.key.recharge", id="recharge"),
     ]
 
     def __init__(self) -> None:
@@ -42,11 +42,13 @@ class WalletScreen(PlaceScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("wallet.title"), id="wallet-title", markup=False)
+        yield Static(t("payments.wallet.title"), id="wallet-title", markup=False)
         with Horizontal(id="wallet-head"):
             yield Static("", id="wallet-balance")
-            yield Button(t("wallet.recharge"), id="recharge", variant="primary", compact=True)
-        yield Static(t("wallet.ledger"), id="ledger-title", markup=False)
+            yield Button(
+                t("payments.wallet.recharge"), id="recharge", variant="primary", compact=True
+            )
+        yield Static(t("payments.wallet.ledger"), id="ledger-title", markup=False)
         yield VerticalScroll(id="ledger")
         yield KeyBar()
 
@@ -71,14 +73,14 @@ class WalletScreen(PlaceScreen[None]):
         self.query_one("#wallet-balance", Static).update(
             Content.from_markup(
                 "$label\n[$primary bold]$balance[/]",
-                label=t("wallet.balance"),
+                label=t("payments.wallet.balance"),
                 balance=format_fen(view.balance),
             )  # fmt: skip
         )
         box = self.query_one("#ledger", VerticalScroll)
         await box.remove_children()
         if not view.entries:
-            await box.mount(Static(t("wallet.no_entries"), markup=False))
+            await box.mount(Static(t("payments.wallet.no_entries"), markup=False))
             return
         rows = []
         for entry in view.entries:
@@ -87,14 +89,14 @@ class WalletScreen(PlaceScreen[None]):
                 f"{sign}{format_fen(abs(entry.amount))}", "$success" if entry.amount > 0 else ""
             )
             text = Content.assemble(
-                (t(f"ledger.{entry.kind.value}"), "bold"), "  ", amount, "\n",
-                (t("wallet.entry", at=local_minute(entry.at), ref=entry.ref,
+                (t(f"payments.ledger.{entry.kind.value}"), "bold"), "  ", amount, "\n",
+                (t("payments.wallet.entry", at=local_minute(entry.at), ref=entry.ref,
                    after=format_fen(entry.balance_after)), "$foreground-muted"),
             )  # fmt: skip
             rows.append(Static(text, classes="ledger-row"))
         await box.mount_all(rows)
         if view.total_entries > len(view.entries):
-            more = t("wallet.more", shown=len(view.entries), total=view.total_entries)
+            more = t("payments.wallet.more", shown=len(view.entries), total=view.total_entries)
             await box.mount(Button(more, id="more", compact=True))
 
     @on(Button.Pressed, "#more")
@@ -133,7 +135,7 @@ class RechargeScreen(ModalScreen[int | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel", show=False),
+        Binding("escape", "cancel", "app.key.cancel", show=False),
     ]
 
     def __init__(self) -> None:
@@ -143,16 +145,18 @@ class RechargeScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(id="dialog"):
-            yield Static(t("wallet.recharge_title"), id="dialog-title", markup=False)
+            yield Static(t("payments.wallet.recharge_title"), id="dialog-title", markup=False)
             with Horizontal(id="presets"):
                 for amount in RECHARGE_PRESETS:
                     yield Button(format_fen_short(amount), id=f"preset-{amount}", compact=True)
-            yield FormField(t("wallet.amount"), name="amount", max_length=12,
-                            placeholder=t("wallet.amount_hint"))  # fmt: skip
+            yield FormField(t("payments.wallet.amount"), name="amount", max_length=12,
+                            placeholder=t("payments.wallet.amount_hint"))  # fmt: skip
             yield Static("", classes="form-message")
             with Horizontal(id="dialog-buttons"):
-                yield Button(t("dialog.cancel"), id="cancel", compact=True)
-                yield Button(t("wallet.to_cashier"), id="save", variant="primary", compact=True)
+                yield Button(t("app.dialog.cancel"), id="cancel", compact=True)
+                yield Button(
+                    t("payments.wallet.to_cashier"), id="save", variant="primary", compact=True
+                )
 
     def on_mount(self) -> None:
         translate_own_bindings(self)
@@ -169,7 +173,7 @@ class RechargeScreen(ModalScreen[int | None]):
         try:
             amount = wallet.check_recharge_amount(parse_yuan(field.value))
         except MoneyFormatError:
-            field.set_error(self.t("wallet.amount_invalid"))
+            field.set_error(self.t("payments.wallet.amount_invalid"))
             return
         except DomainError as error:
             field.set_error(self.t(error.message_key, **error.params))

@@ -13,7 +13,7 @@ class DomainError(Exception):
         **params: Values for the message's named fields.
     """
 
-    key: ClassVar[str] = "error.unexpected"
+    key: ClassVar[str] = "app.error.unexpected"
 
     def __init__(self, **params: object) -> None:
         super().__init__(f"{self.key} {params}" if params else self.key)

@@ -6,14 +6,14 @@ from __future__ import annotations
 class StoreError(Exception):
     """The store file cannot be opened or used."""
 
-    message_key = "error.unexpected"
+    message_key = "app.error.unexpected"
     """What the shopper is told (a translation key)."""
 
 
 class StoreBusy(StoreError):
     """Another process held the store's write lock for longer than the busy timeout."""
 
-    message_key = "error.busy"
+    message_key = "app.error.busy"
 
 
 class ReadCancelled(StoreError):

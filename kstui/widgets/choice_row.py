@@ -76,8 +76,8 @@ class ChoiceRow(Widget, can_focus=True):
         "choice-row--closed",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "key.previous", show=False),
-        Binding("right", "move(1)", "key.next", show=False),
+        Binding("left", "move(-1)", "app.key.previous", show=False),
+        Binding("right", "move(1)", "app.key.next", show=False),
     ]
 
     selected: reactive[int | None] = reactive(None)

@@ -25,22 +25,22 @@ def coupon_amount(t: Translator, terms: CouponTerms) -> str:
     if terms.kind is CouponKind.DISCOUNT:
         tenths, rest = divmod(terms.pay_percent, 10)
         rate = f"{tenths}.{rest}" if rest else str(tenths)
-        return t("coupon.percent", rate=rate, off=100 - terms.pay_percent)
+        return t("ordering.coupon.percent", rate=rate, off=100 - terms.pay_percent)
     return format_fen_short(terms.amount_off)
 
 
 def coupon_condition(t: Translator, terms: CouponTerms) -> str:
     """When a coupon can be used: 满100可用 or 无门槛."""
     if terms.threshold:
-        return t("coupon_card.threshold", threshold=format_yuan_plain(terms.threshold))
-    return t("coupon_card.no_threshold")
+        return t("ordering.coupon_card.threshold", threshold=format_yuan_plain(terms.threshold))
+    return t("ordering.coupon_card.no_threshold")
 
 
 def coupon_scope(t: Translator, terms: CouponTerms) -> str:
     """Where a coupon applies: 平台券 (any shop) or the shop's name."""
     if terms.scope is CouponScope.SHOP and terms.shop_name is not None:
-        return t("coupon_card.shop", shop=t.pick(terms.shop_name))
-    return t("coupon_card.platform")
+        return t("ordering.coupon_card.shop", shop=t.pick(terms.shop_name))
+    return t("ordering.coupon_card.platform")
 
 
 class CouponCard(Horizontal):

@@ -30,11 +30,17 @@ def coupon_label(t: Translator, coupon: CouponNumbers) -> str:
         off = 100 - coupon.pay_percent
         if coupon.threshold:
             return t(
-                "coupon.percent_over", threshold=format_yuan_plain(coupon.threshold), rate=rate,
+                "ordering.coupon.percent_over",
+                threshold=format_yuan_plain(coupon.threshold),
+                rate=rate,
                 off=off,
-            )  # fmt: skip
-        return t("coupon.percent", rate=rate, off=off)
+            )
+        return t("ordering.coupon.percent", rate=rate, off=off)
     amount = format_yuan_plain(coupon.amount_off)
     if coupon.threshold:
-        return t("coupon.amount_over", threshold=format_yuan_plain(coupon.threshold), amount=amount)
-    return t("coupon.amount", amount=amount)
+        return t(
+            "ordering.coupon.amount_over",
+            threshold=format_yuan_plain(coupon.threshold),
+            amount=amount,
+        )
+    return t("ordering.coupon.amount", amount=amount)

@@ -162,5 +162,5 @@ class PasswordMeter(Widget):
         }[strength]
         bar = Content("■■■ " * filled).stylize(self.get_visual_style(style))
         rest = Content("■■■ " * (4 - filled)).stylize(self.get_visual_style("meter--empty"))
-        label = t(f"strength.{strength.name.lower()}") if self.password else ""
+        label = t(f"accounts.strength.{strength.name.lower()}") if self.password else ""
         return Content.assemble(bar, rest, " ", label)

@@ -65,13 +65,13 @@ class ProductList(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "key.open", id="open", show=False),
-        Binding("up,k", "move(-1)", "key.up", show=False),
-        Binding("down,j", "move(1)", "key.down", show=False),
-        Binding("pageup", "page(-1)", "key.page_up", show=False),
-        Binding("pagedown,space", "page(1)", "key.page_down", show=False),
-        Binding("home", "jump(0)", "key.first", show=False),
-        Binding("end", "jump(-1)", "key.last", show=False),
+        Binding("enter", "open", "app.key.open", id="open", show=False),
+        Binding("up,k", "move(-1)", "app.key.up", show=False),
+        Binding("down,j", "move(1)", "app.key.down", show=False),
+        Binding("pageup", "page(-1)", "app.key.page_up", show=False),
+        Binding("pagedown,space", "page(1)", "app.key.page_down", show=False),
+        Binding("home", "jump(0)", "app.key.first", show=False),
+        Binding("end", "jump(-1)", "app.key.last", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False)
@@ -229,11 +229,11 @@ class ProductList(ScrollView, can_focus=True):
             right = (format_fen(card.price), style["price"])
         else:
             if card.stock <= 0:
-                stock = (t("stock.sold_out"), style["sold-out"])
+                stock = (t("catalog.stock.sold_out"), style["sold-out"])
             elif card.stock < LOW_STOCK:
-                stock = (t("stock.low", count=card.stock), style["low-stock"])
+                stock = (t("catalog.stock.low", count=card.stock), style["low-stock"])
             else:
-                stock = (t("stock.in_stock"), style["in-stock"])
+                stock = (t("catalog.stock.in_stock"), style["in-stock"])
             # Stock first: when the line is too narrow, the shop name is what gets cut.
             meta = f" · {t('catalog.sold', count=t.count(card.sales))} · {t.pick(card.shop)}"
             left = [(" ", style["meta"]), stock, (meta, style["meta"])]

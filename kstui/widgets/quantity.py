@@ -30,8 +30,8 @@ class QuantityPicker(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,minus", "change(-1)", "key.less", show=False),
-        Binding("right,plus,equals_sign", "change(1)", "key.more", show=False),
+        Binding("left,minus", "change(-1)", "app.key.less", show=False),
+        Binding("right,plus,equals_sign", "change(1)", "app.key.more", show=False),
     ]
 
     value: reactive[int] = reactive(1)

@@ -45,8 +45,8 @@ PLACES = {"cart", "orders", "wallet", "coupons", "service", "account"}
 # Keys whose two texts deliberately use different fields: Chinese says "9.5折" (rate),
 # English says "5% off" (off); the caller passes both.
 DIFFERENT_FIELDS = {
-    "coupon.percent": ({"rate"}, {"off"}),
-    "coupon.percent_over": ({"threshold", "rate"}, {"threshold", "off"}),
+    "ordering.coupon.percent": ({"rate"}, {"off"}),
+    "ordering.coupon.percent_over": ({"threshold", "rate"}, {"threshold", "off"}),
 }
 
 
@@ -137,7 +137,7 @@ def _f_string_prefixes() -> set[str]:
             assert isinstance(first, ast.Constant), ast.unparse(arg)
             assert isinstance(first.value, str)
             prefixes.add(first.value)
-    for path in SOURCES:  # f-string keys built first, then passed: key = f"policy.{…}"
+    for path in SOURCES:  # f-string keys built first, then passed: key = f"catalog.policy.{…}"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
                 head = node.values[0].value
@@ -149,18 +149,18 @@ def _f_string_prefixes() -> set[str]:
 def test_f_string_key_families_are_all_known() -> None:
     # If this fails, a new f-string family of keys appeared: add its values below.
     assert _f_string_prefixes() == {
-        "sort.",
-        "policy.",
-        "place.",
-        "login.reason_",
-        "strength.",
-        "provider.",
-        "device.",
-        "method.",
-        "invoice.kind.",
-        "cashier.failure.",
-        "order_status.",
-        "ledger.",
+        "catalog.sort.",
+        "catalog.policy.",
+        "app.place.",
+        "accounts.login.reason_",
+        "accounts.strength.",
+        "accounts.provider.",
+        "accounts.device.",
+        "payments.method.",
+        "ordering.invoice.kind.",
+        "payments.cashier.failure.",
+        "orders.order_status.",
+        "payments.ledger.",
     }
 
 
@@ -181,18 +181,18 @@ def test_places_of_the_app() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_f_string_key_families_exist(lang: Lang) -> None:
     keys = set(catalogue(lang))
-    wanted = {f"sort.{s.value}" for s in Sort}
-    wanted |= {f"policy.{p.value}" for p in ReturnPolicy}
-    wanted |= {f"place.{p}" for p in PLACES | _places_in_app()}
-    wanted |= {f"login.reason_{p}" for p in PLACES - {"service"}}
-    wanted |= {f"strength.{s.name.lower()}" for s in Strength}
-    wanted |= {f"provider.{p.value}" for p in SocialProvider}
-    wanted |= {f"device.{d}" for d in DEVICE_KINDS}
-    wanted |= {f"method.{m.value}" for m in PaymentMethod}
-    wanted |= {f"invoice.kind.{k.value}" for k in InvoiceKind}
-    wanted |= {f"cashier.failure.{o.value}" for o in CardOutcome if o.value in FAILURES}
-    wanted |= {f"order_status.{s.value}" for s in OrderStatus}
-    wanted |= {f"ledger.{k.value}" for k in EntryKind}
+    wanted = {f"catalog.sort.{s.value}" for s in Sort}
+    wanted |= {f"catalog.policy.{p.value}" for p in ReturnPolicy}
+    wanted |= {f"app.place.{p}" for p in PLACES | _places_in_app()}
+    wanted |= {f"accounts.login.reason_{p}" for p in PLACES - {"service"}}
+    wanted |= {f"accounts.strength.{s.name.lower()}" for s in Strength}
+    wanted |= {f"accounts.provider.{p.value}" for p in SocialProvider}
+    wanted |= {f"accounts.device.{d}" for d in DEVICE_KINDS}
+    wanted |= {f"payments.method.{m.value}" for m in PaymentMethod}
+    wanted |= {f"ordering.invoice.kind.{k.value}" for k in InvoiceKind}
+    wanted |= {f"payments.cashier.failure.{o.value}" for o in CardOutcome if o.value in FAILURES}
+    wanted |= {f"orders.order_status.{s.value}" for s in OrderStatus}
+    wanted |= {f"payments.ledger.{k.value}" for k in EntryKind}
     assert len(wanted) == 5 + 4 + 6 + 5 + 4 + 2 + 1 + 4 + 3 + 2 + 5 + 3
     assert wanted - keys == set()
 
@@ -236,10 +236,25 @@ def test_no_key_is_defined_twice(lang: Lang) -> None:
             seen[key] = path.name
 
 
+AREAS = {"app", "catalog", "accounts", "ordering", "payments", "orders"}
+"""The areas with texts: the shell (`app`) and the service areas that have screens."""
+
+
 def test_area_files_exist_in_both_languages() -> None:
-    assert {p.name for p in catalogue_files("zh")} == {
-        p.name.replace("en.json", "zh.json") for p in catalogue_files("en")
-    }
+    zh = {p.name for p in catalogue_files("zh")}
+    assert zh == {p.name for p in catalogue_files("en")}
+    assert zh == {f"{area}.json" for area in AREAS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_key_s_first_segment_is_its_file_s_area(lang: Lang) -> None:
+    misplaced = [
+        (path.name, key)
+        for path in catalogue_files(lang)
+        for key in json.loads(path.read_text(encoding="utf-8"))
+        if key.split(".", 1)[0] != path.stem
+    ]
+    assert misplaced == []
 
 
 def test_domain_error_params_fill_their_message() -> None:
@@ -296,7 +311,7 @@ def test_binding_descriptions_that_are_keys_exist() -> None:
                 and isinstance(node.args[2].value, str)
             ):
                 descriptions.append(node.args[2].value)
-    as_keys = [d for d in descriptions if d.startswith("key.")]
+    as_keys = [d for d in descriptions if ".key." in d]
     assert len(as_keys) >= 14
     assert [d for d in as_keys if d not in keys] == []
 
@@ -330,8 +345,8 @@ def test_translator_formats_and_falls_back_to_the_key() -> None:
     assert Translator().lang == "zh"
     assert zh("catalog.sold", count="1.2万") == "已售1.2万"
     assert en("catalog.sold", count="12.3k") == "12.3k sold"
-    assert zh("sort.overall") == "综合"
-    assert en("sort.overall") == "Top"
+    assert zh("catalog.sort.overall") == "综合"
+    assert en("catalog.sort.overall") == "Top"
     assert zh("no.such.key") == "no.such.key"
     assert en("Cancel") == "Cancel"
 

@@ -8,64 +8,64 @@ from kstui.services.errors import DomainError
 class InvalidPhone(DomainError):
     """Not a mainland mobile number."""
 
-    key = "error.invalid_phone"
+    key = "accounts.error.invalid_phone"
 
 
 class WeakPassword(DomainError):
     """A login password that does not meet the rule (8–64, letters and digits)."""
 
-    key = "error.weak_password"
+    key = "accounts.error.weak_password"
 
 
 class PasswordsDiffer(DomainError):
     """The confirmation of a new password differs from it."""
 
-    key = "error.passwords_differ"
+    key = "accounts.error.passwords_differ"
 
 
 class TrivialPaymentPassword(DomainError):
     """A payment password that is not 6 digits, or easy to guess."""
 
-    key = "error.trivial_payment_password"
+    key = "accounts.error.trivial_payment_password"
     by_reason = True
 
 
 class InvalidName(DomainError):
     """Not a name as written on a resident ID card."""
 
-    key = "error.invalid_name"
+    key = "accounts.error.invalid_name"
 
 
 class InvalidIdNumber(DomainError):
     """Not a valid 18-digit resident ID number; `reason` says why."""
 
-    key = "error.invalid_id_number"
+    key = "accounts.error.invalid_id_number"
     by_reason = True
 
 
 class IdNumberTaken(DomainError):
     """The ID number already verifies another account."""
 
-    key = "error.id_number_taken"
+    key = "accounts.error.id_number_taken"
 
 
 class CodeRejected(DomainError):
     """A verification code that is wrong, expired, used, or tried too often."""
 
-    key = "error.code"
+    key = "accounts.error.code"
     by_reason = True
 
 
 class SendTooSoon(DomainError):
     """A new code was asked for before the resend interval passed."""
 
-    key = "error.send_too_soon"
+    key = "accounts.error.send_too_soon"
 
 
 class DailySmsLimit(DomainError):
     """Too many codes sent to one phone today."""
 
-    key = "error.daily_sms_limit"
+    key = "accounts.error.daily_sms_limit"
 
 
 class LoginFailed(DomainError):
@@ -74,73 +74,73 @@ class LoginFailed(DomainError):
     With `reason="tries"`, `left` says how many tries remain before the lock.
     """
 
-    key = "error.login_failed"
+    key = "accounts.error.login_failed"
     by_reason = True
 
 
 class PasswordLocked(DomainError):
     """Too many wrong passwords for this phone: password login waits `minutes`."""
 
-    key = "error.password_locked"
+    key = "accounts.error.password_locked"
 
 
 class PhoneTaken(DomainError):
     """Registering a phone number that already has an account."""
 
-    key = "error.phone_taken"
+    key = "accounts.error.phone_taken"
 
 
 class PhoneNotRegistered(DomainError):
     """Logging in with a code to a phone number without an account."""
 
-    key = "error.phone_not_registered"
+    key = "accounts.error.phone_not_registered"
 
 
 class NotLoggedIn(DomainError):
     """The session is over (logged out, expired or ended from another device)."""
 
-    key = "error.not_logged_in"
+    key = "accounts.error.not_logged_in"
 
 
 class WrongPassword(DomainError):
     """The current password given to change it is wrong; `left` tries remain."""
 
-    key = "error.wrong_password"
+    key = "accounts.error.wrong_password"
 
 
 class AlreadyVerified(DomainError):
     """Real-name verification is done once and cannot be redone with another ID."""
 
-    key = "error.already_verified"
+    key = "accounts.error.already_verified"
 
 
 class AlreadyLinked(DomainError):
     """`reason="identity"`: this 微信/QQ account already logs in to an account;
     `reason="provider"`: the phone's account already has one of this provider."""
 
-    key = "error.already_linked"
+    key = "accounts.error.already_linked"
     by_reason = True
 
 
 class PaymentPasswordNotSet(DomainError):
     """Paying needs a payment password, and none is set."""
 
-    key = "error.payment_password_not_set"
+    key = "accounts.error.payment_password_not_set"
 
 
 class PaymentPasswordWrong(DomainError):
     """A wrong payment password; `left` tries remain before payments lock."""
 
-    key = "error.payment_password_wrong"
+    key = "accounts.error.payment_password_wrong"
 
 
 class PaymentLocked(DomainError):
     """Too many wrong payment passwords: payments are locked for a while."""
 
-    key = "error.payment_locked"
+    key = "accounts.error.payment_locked"
 
 
 class ProofNeeded(DomainError):
     """A change that needs the current password (or payment password) or an SMS code."""
 
-    key = "error.proof_needed"
+    key = "accounts.error.proof_needed"

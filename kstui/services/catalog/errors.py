@@ -8,34 +8,34 @@ from kstui.services.errors import DomainError
 class QueryTooLong(DomainError):
     """A search text longer than the shop accepts."""
 
-    key = "error.query_too_long"
+    key = "catalog.error.query_too_long"
 
 
 class InvalidPriceRange(DomainError):
     """A price range whose lower bound is above its upper bound."""
 
-    key = "error.invalid_price_range"
+    key = "catalog.error.invalid_price_range"
 
 
 class UnknownCategory(DomainError):
     """A category that does not exist."""
 
-    key = "error.unknown_category"
+    key = "catalog.error.unknown_category"
 
 
 class UnknownBrand(DomainError):
     """A brand that does not exist."""
 
-    key = "error.unknown_brand"
+    key = "catalog.error.unknown_brand"
 
 
 class ProductNotFound(DomainError):
     """A product id that does not exist."""
 
-    key = "error.product_not_found"
+    key = "catalog.error.product_not_found"
 
 
 class InvalidLimit(DomainError):
     """A page size outside what the shop serves."""
 
-    key = "error.invalid_limit"
+    key = "catalog.error.invalid_limit"

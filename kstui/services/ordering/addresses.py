@@ -50,20 +50,20 @@ class InvalidAddress(DomainError):
     `min`/`max` fill it where it states a length.
     """
 
-    key = "error.address"
+    key = "ordering.error.address"
     by_reason = True
 
 
 class AddressNotFound(DomainError):
     """No address with this id in the account's address book."""
 
-    key = "error.address_not_found"
+    key = "ordering.error.address_not_found"
 
 
 class AddressBookFull(DomainError):
     """The account already keeps `limit` addresses."""
 
-    key = "error.address_book_full"
+    key = "ordering.error.address_book_full"
 
 
 @dataclass(frozen=True)

@@ -28,31 +28,31 @@ MAX_LINES = 120
 class SkuNotFound(DomainError):
     """A SKU that does not exist (or no longer)."""
 
-    key = "error.sku_not_found"
+    key = "ordering.error.sku_not_found"
 
 
 class OutOfStock(DomainError):
     """Not enough stock for the quantity asked (params: name, left)."""
 
-    key = "error.out_of_stock"
+    key = "ordering.error.out_of_stock"
 
 
 class InvalidQuantity(DomainError):
     """A quantity outside 1…max (params: max)."""
 
-    key = "error.invalid_quantity"
+    key = "ordering.error.invalid_quantity"
 
 
 class CartFull(DomainError):
     """The cart already holds `MAX_LINES` different SKUs (params: max)."""
 
-    key = "error.cart_full"
+    key = "ordering.error.cart_full"
 
 
 class CartLineNotFound(DomainError):
     """A cart line that is not (or no longer) in this shopper's cart."""
 
-    key = "error.cart_line_not_found"
+    key = "ordering.error.cart_line_not_found"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ WEEK = 7
 class AlreadyCheckedIn(DomainError):
     """Checked in today already."""
 
-    key = "error.already_checked_in"
+    key = "ordering.error.already_checked_in"
 
 
 @dataclass(frozen=True)

@@ -65,55 +65,55 @@ MAX_ITEMS = MAX_LINES
 class NothingToBuy(DomainError):
     """A checkout without any line."""
 
-    key = "error.nothing_to_buy"
+    key = "ordering.error.nothing_to_buy"
 
 
 class AddressNeeded(DomainError):
     """提交订单 without a delivery address."""
 
-    key = "error.address_needed"
+    key = "ordering.error.address_needed"
 
 
 class PriceChanged(DomainError):
     """The total changed since the shopper saw it (params: total)."""
 
-    key = "error.price_changed"
+    key = "ordering.error.price_changed"
 
 
 class CouponUnavailable(DomainError):
     """A chosen coupon was used or expired in the meantime."""
 
-    key = "error.coupon_unavailable"
+    key = "ordering.error.coupon_unavailable"
 
 
 class TooManyItems(DomainError):
     """More different SKUs than one checkout takes (params: max)."""
 
-    key = "error.too_many_items"
+    key = "ordering.error.too_many_items"
 
 
 class OverOrderLimit(DomainError):
     """More of one product than one order may take, over its SKUs (params: name, max)."""
 
-    key = "error.over_order_limit"
+    key = "ordering.error.over_order_limit"
 
 
 class PricesMoved(DomainError):
     """A price changed while the orders were being written: nothing was written."""
 
-    key = "error.prices_moved"
+    key = "ordering.error.prices_moved"
 
 
 class SubmitKeyTaken(DomainError):
     """The checkout page's key was used by another account (a broken client)."""
 
-    key = "error.payment_key_reused"
+    key = "ordering.error.submit_key_reused"
 
 
 class NoteInvalid(DomainError):
     """An order note that is too long or holds control characters (params: max)."""
 
-    key = "error.note_invalid"
+    key = "ordering.error.note_invalid"
 
 
 @dataclass(frozen=True)

@@ -33,19 +33,19 @@ from kstui.store.enums import CouponKind, CouponScope
 class CouponGone(DomainError):
     """Every coupon of the campaign has been claimed, or the campaign is over."""
 
-    key = "error.coupon_gone"
+    key = "ordering.error.coupon_gone"
 
 
 class AlreadyClaimed(DomainError):
     """The shopper already holds a coupon of this campaign."""
 
-    key = "error.coupon_already_claimed"
+    key = "ordering.error.coupon_already_claimed"
 
 
 class CouponNotClaimable(DomainError):
     """A template that is given, not claimed (new-user gifts, check-in rewards)."""
 
-    key = "error.coupon_not_claimable"
+    key = "ordering.error.coupon_not_claimable"
 
 
 class CouponState(StrEnum):

@@ -40,7 +40,7 @@ class InvalidRegion(DomainError):
     `district` — so that the picker can ask for it again; `code` is what was given.
     """
 
-    key = "error.region"
+    key = "ordering.error.region"
     by_reason = True
 
 

@@ -33,7 +33,7 @@ class InvalidInvoice(DomainError):
     tax_no_length (`length`), tax_no_chars, tax_no_checksum.
     """
 
-    key = "error.invoice"
+    key = "ordering.error.invoice"
     by_reason = True
 
 

@@ -22,7 +22,7 @@ from kstui.store.enums import CheckoutStatus, OrderStatus
 class CheckoutNotFound(DomainError):
     """A checkout (or order) number that is not this shopper's."""
 
-    key = "error.checkout_not_found"
+    key = "ordering.error.checkout_not_found"
 
 
 class CancelReason:

@@ -55,7 +55,7 @@ class CouponNotApplicable(DomainError):
     fen of goods missing).
     """
 
-    key = "error.coupon_not_applicable"
+    key = "ordering.error.coupon_not_applicable"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ class InvalidCard(DomainError):
     holder_empty, holder_length (`max`), holder_chars.
     """
 
-    key = "error.card"
+    key = "payments.error.card"
     by_reason = True
 
 

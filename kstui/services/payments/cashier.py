@@ -67,43 +67,43 @@ RECHARGE_TIMEOUT = timedelta(minutes=15)
 class RealNameRequired(DomainError):
     """Paying needs a real-name-verified account (实名认证)."""
 
-    key = "error.real_name_required"
+    key = "payments.error.real_name_required"
 
 
 class AlreadyPaid(DomainError):
     """The checkout is paid already."""
 
-    key = "error.already_paid"
+    key = "payments.error.already_paid"
 
 
 class CheckoutClosed(DomainError):
     """The checkout was cancelled (by the shopper or at its deadline): it cannot be paid."""
 
-    key = "error.checkout_closed"
+    key = "payments.error.checkout_closed"
 
 
 class PaymentNotFound(DomainError):
     """A payment number that is not this shopper's."""
 
-    key = "error.payment_not_found"
+    key = "payments.error.payment_not_found"
 
 
 class KeyReused(DomainError):
     """An idempotency key sent again for a different payment."""
 
-    key = "error.payment_key_reused"
+    key = "payments.error.payment_key_reused"
 
 
 class NotAwaitingCode(DomainError):
     """An SMS code for a card payment that is not waiting for one."""
 
-    key = "error.payment_not_awaiting_code"
+    key = "payments.error.payment_not_awaiting_code"
 
 
 class WrongMethod(DomainError):
     """A method that cannot pay this (the balance cannot recharge itself)."""
 
-    key = "error.payment_wrong_method"
+    key = "payments.error.payment_wrong_method"
 
 
 class NoticeOutcome(StrEnum):

@@ -39,13 +39,13 @@ class EntryKind(StrEnum):
 class InsufficientBalance(DomainError):
     """The balance does not cover the amount (params: balance, amount)."""
 
-    key = "error.insufficient_balance"
+    key = "payments.error.insufficient_balance"
 
 
 class InvalidRecharge(DomainError):
     """A recharge amount outside ¥0.01–¥50,000 (params: max)."""
 
-    key = "error.invalid_recharge"
+    key = "payments.error.invalid_recharge"
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,7 @@ async def test_places_ask_a_guest_to_log_in_first(make_app: MakeApp) -> None:
         for key, place in (*guest_keys, ("a", "account")):
             await pilot.press(key)
             assert isinstance(app.screen, LoginScreen)
-            assert app.screen.reason == f"login.reason_{place}"
+            assert app.screen.reason == f"accounts.login.reason_{place}"
             await pilot.press("escape")
             assert isinstance(app.screen, CatalogScreen)
         await pilot.press("s")  # customer service is open to guests

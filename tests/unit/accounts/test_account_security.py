@@ -523,7 +523,7 @@ def test_verified_account_cannot_verify_again(
     before = snapshot(store)
     with pytest.raises(AlreadyVerified) as caught:
         security.verify_real_name(store, token, name, id_number, clock=clock)
-    assert caught.value.message_key == "error.already_verified"
+    assert caught.value.message_key == "accounts.error.already_verified"
     assert snapshot(store) == before
     assert auth.account_for_token(store, token, clock=clock) == info
 

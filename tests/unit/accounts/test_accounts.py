@@ -72,11 +72,11 @@ NEW_PASSWORD = ("Newpass123", "Newpass123")
 SNAPSHOT_TABLES = ("account", "login_session", "account_event", "linked_identity")
 """Tables with an `id`, compared by `snapshot` together with `lockout`."""
 TRIES_LEFT = [
-    ("LoginFailed", "error.login_failed.tries", {"reason": "tries", "left": n})
+    ("LoginFailed", "accounts.error.login_failed.tries", {"reason": "tries", "left": n})
     for n in (4, 3, 2, 1)
 ]
 """The answers to the first four wrong passwords in a row (see `outcome`)."""
-LOCKED_30 = ("PasswordLocked", "error.password_locked", {"minutes": 30})
+LOCKED_30 = ("PasswordLocked", "accounts.error.password_locked", {"minutes": 30})
 """The answer to the fifth, and to any password in the next 30 minutes."""
 
 
@@ -416,7 +416,7 @@ def test_login_with_no_phone_at_all_counts_nothing(
     for _ in range(PASSWORD_LOCK.max_failures + 1):
         with pytest.raises(LoginFailed) as caught:
             auth.login_with_password(store, phone, PASSWORD, clock=clock, device="pc")
-        assert outcome(caught.value) == ("LoginFailed", "error.login_failed", {})
+        assert outcome(caught.value) == ("LoginFailed", "accounts.error.login_failed", {})
     assert snapshot(store) == before
 
 
@@ -811,7 +811,7 @@ def test_one_identity_is_linked_once(store: Store, clock: FrozenClock) -> None:
         with pytest.raises(AlreadyLinked) as caught:
             auth.bind_phone(store, identity, phone, code, clock=clock, device="pc")
         assert caught.value.params == {"reason": "identity"}
-        assert caught.value.message_key == "error.already_linked.identity"
+        assert caught.value.message_key == "accounts.error.already_linked.identity"
         assert snapshot(store) == before
     again = auth.login_with_social(store, identity, clock=clock, device="pc")
     assert isinstance(again, LoggedIn)
@@ -828,7 +828,7 @@ def test_an_account_links_one_identity_per_provider(store: Store, clock: FrozenC
     with pytest.raises(AlreadyLinked) as caught:
         auth.bind_phone(store, second, LIN, code, clock=clock, device="pc")
     assert caught.value.params == {"reason": "provider"}
-    assert caught.value.message_key == "error.already_linked.provider"
+    assert caught.value.message_key == "accounts.error.already_linked.provider"
     assert snapshot(store) == before
     assert auth.login_with_social(store, second, clock=clock, device="pc") == PhoneNeeded(
         identity=second

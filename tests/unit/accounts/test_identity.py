@@ -87,7 +87,7 @@ def test_normalize_phone_accepts_mainland_mobile_forms(typed: str) -> None:
 def test_normalize_phone_rejects_everything_else(typed: str) -> None:
     with pytest.raises(InvalidPhone) as caught:
         normalize_phone(typed)
-    assert caught.value.message_key == "error.invalid_phone"
+    assert caught.value.message_key == "accounts.error.invalid_phone"
 
 
 @pytest.mark.parametrize("typed", ["013800138000", "8613800138000"])
@@ -241,7 +241,7 @@ def test_trivial_payment_passwords_are_refused(password: str, reason: str) -> No
     with pytest.raises(TrivialPaymentPassword) as caught:
         check_payment(password)
     assert caught.value.params == {"reason": reason}
-    assert caught.value.message_key == f"error.trivial_payment_password.{reason}"
+    assert caught.value.message_key == f"accounts.error.trivial_payment_password.{reason}"
 
 
 def test_good_payment_password_passes_and_confirmation_must_match() -> None:

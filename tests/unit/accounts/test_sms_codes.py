@@ -271,7 +271,7 @@ def test_five_wrong_tries_revoke_the_code(store: Store, clock: FrozenClock) -> N
         {"reason": "wrong", "left": 1},
         {"reason": "too_many"},
     ]
-    assert all(r is not None and r.message_key.startswith("error.code.") for r in results)
+    assert all(r is not None and r.message_key.startswith("accounts.error.code.") for r in results)
     assert reason(check(store, clock, code)) == "missing"
     with store.reading() as conn:
         attempts, revoked = conn.execute("SELECT attempts, revoked_at FROM sms_code").fetchone()

@@ -328,7 +328,7 @@ def test_fifty_one_characters_are_too_long() -> None:
     with pytest.raises(QueryTooLong) as caught:
         parse_query("裙" * 51)
     assert caught.value.params == {"limit": MAX_QUERY_CHARS, "length": 51}
-    assert caught.value.key == "error.query_too_long"
+    assert caught.value.key == "catalog.error.query_too_long"
 
 
 def test_ten_thousand_characters_are_too_long() -> None:

@@ -144,7 +144,7 @@ def test_check_address_refuses(change: dict[str, Any], field: str, reason: str) 
     assert caught.value.params["field"] == field
     assert caught.value.params["reason"] == reason
     key = caught.value.message_key
-    assert key == f"error.address.{reason}"
+    assert key == f"ordering.error.address.{reason}"
     for lang in ("zh", "en"):
         text = Translator(lang)(key, **caught.value.params)
         assert text != key

@@ -149,7 +149,7 @@ def test_check_region_names_the_first_wrong_level(codes: tuple[str, str, str], f
     with pytest.raises(InvalidRegion) as caught:
         check_region(*codes)
     assert caught.value.params["field"] == field
-    assert caught.value.message_key == f"error.region.{field}"
+    assert caught.value.message_key == f"ordering.error.region.{field}"
 
 
 @given(st.sampled_from(ALL_DISTRICTS))

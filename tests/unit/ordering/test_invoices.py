@@ -48,7 +48,7 @@ def test_invalid_invoice_is_a_domain_error_picking_its_message_by_reason() -> No
     error = refusal(COMPANY, COMPANY_NAME, "")
     assert isinstance(error, DomainError)
     assert error.params == {"field": "tax_no", "reason": "tax_no_empty"}
-    assert error.message_key == "error.invoice.tax_no_empty"
+    assert error.message_key == "ordering.error.invoice.tax_no_empty"
 
 
 # -- kinds ------------------------------------------------------------------------------------
@@ -213,4 +213,4 @@ def test_every_refusal_has_a_message_with_its_fields_filled(lang: Lang, reason: 
     assert error.message_key in catalogue(lang)
     text = Translator(lang)(error.message_key, **error.params)
     assert "{" not in text
-    assert "error.invoice" in catalogue(lang)
+    assert "ordering.error.invoice" in catalogue(lang)

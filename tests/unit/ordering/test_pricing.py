@@ -216,7 +216,7 @@ def test_price_refuses_coupons_that_do_not_apply(
     assert caught.value.params["coupon_id"] == coupon_id
     assert caught.value.params["reason"] == reason
     assert isinstance(caught.value, DomainError)
-    assert caught.value.message_key == "error.coupon_not_applicable"
+    assert caught.value.message_key == "ordering.error.coupon_not_applicable"
 
 
 def test_refusal_below_threshold_says_how_much_is_missing() -> None:

@@ -54,7 +54,7 @@ def test_invalid_card_is_a_domain_error_picking_its_message_by_reason() -> None:
     error = refusal(number=UNIONPAY_16[:-1] + str((int(UNIONPAY_16[-1]) + 1) % 10))
     assert isinstance(error, DomainError)
     assert error.params == {"field": "number", "reason": "luhn"}
-    assert error.message_key == "error.card.luhn"
+    assert error.message_key == "payments.error.card.luhn"
 
 
 # -- numbers ----------------------------------------------------------------------------------
@@ -331,4 +331,4 @@ def test_every_refusal_has_a_message_with_its_fields_filled(lang: Lang, reason: 
     assert error.message_key in catalogue(lang)
     text = Translator(lang)(error.message_key, **error.params)
     assert "{" not in text
-    assert "error.card" in catalogue(lang)
+    assert "payments.error.card" in catalogue(lang)

@@ -43,7 +43,7 @@ def held_write_lock(
 def test_a_held_write_lock_is_store_busy(store: Store, clock: FrozenClock) -> None:
     with pytest.raises(StoreBusy) as caught:
         auth.request_code(store, "13800138000", Purpose.LOGIN, clock=clock, sms=OutboxSms())
-    assert caught.value.message_key == "error.busy"
+    assert caught.value.message_key == "app.error.busy"
     assert isinstance(caught.value, StoreError)
 
 
@@ -59,7 +59,7 @@ def test_other_database_errors_inside_a_write_are_store_errors(store: Store) -> 
     with pytest.raises(StoreError) as caught, store.writing() as conn:
         conn.execute("SELECT * FROM no_such_table")
     assert not isinstance(caught.value, StoreBusy)
-    assert caught.value.message_key == "error.unexpected"
+    assert caught.value.message_key == "app.error.unexpected"
 
 
 def test_a_file_that_is_no_database_is_a_store_error(tmp_path: Path) -> None:
