@@ -78,3 +78,16 @@ def test_the_sql_word_scan_finds_sql() -> None:
     assert SQL_WORD.search('conn("SELECT id FROM x")')
     assert SQL_WORD.search("x = 'DELETE FROM y'")
     assert not SQL_WORD.search("ALLOW_SELECT = False")
+
+
+def test_every_area_is_in_the_area_contract() -> None:
+    """A new area package must take its place in the one-way order of areas."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (areas,) = [c for c in contracts if c["name"] == "Areas depend one way"]
+    layered = {name.strip() for layer in areas["layers"] for name in layer.split("|")}
+    packages = {p.parent.name for p in (ROOT / "kstui" / "services").glob("*/__init__.py")}
+    assert layered == packages
+    assert areas["layers"][-1] == "catalog | accounts"  # the areas every other one reads
