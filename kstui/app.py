@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -19,8 +21,10 @@ from kstui import cjk_overlay
 from kstui.client_state import ClientState
 from kstui.commands import ShopCommands
 from kstui.i18n import Translator
-from kstui.providers.clock import Clock
+from kstui.messages import CaughtUp
+from kstui.providers.clock import Clock, SystemClock
 from kstui.providers.sms import OutboxSms, SmsGateway, newest_to
+from kstui.providers.world_clock import SPEED_LEASE, WorldClock
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.coming_soon import PLACES, ComingSoonScreen
 from kstui.screens.too_small import TooSmallScreen
@@ -28,8 +32,8 @@ from kstui.services.accounts.auth import account_for_token, logout
 from kstui.services.accounts.identity import mask_phone
 from kstui.services.accounts.records import AccountInfo, LoggedIn
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH, Settings
-from kstui.store.db import Store
 from kstui.store.errors import StoreError
+from kstui.store.interface import Store
 from kstui.text import printable
 from kstui.widgets.translation import translate_bindings
 
@@ -98,27 +102,66 @@ class KstuiApp(App[None]):
             self.animation_level = "none"
         self.register_theme(KSTUI_THEME)
         self.theme = "kstui"
+        self._watermark: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         self.title = self.translator("app.title")
         self._check_size(self.size.width, self.size.height)
         if self.client.token:
             self._restore_login(self.client.token)
-        if self.settings.catch_up_seconds:
+        if self.settings.catch_up_seconds and not self.store.read_only:
             self.set_interval(self.settings.catch_up_seconds, self._catch_up)
+        if self.settings.demo_speed > 1 and isinstance(self.clock, WorldClock):
+            self._run_fast(self.settings.demo_speed)
+            self.set_interval(SPEED_LEASE.total_seconds() / 3, self._keep_fast)
+        if self.store.read_only:
+            self.notify(self.translator("app.read_only_notice"), severity="warning", timeout=8)
 
     @work(thread=True, exclusive=True, group="catch-up")
     def _catch_up(self) -> None:
         """What falls due by now, whoever's it is: payment notifications, unpaid orders
-        past their deadline (safe alongside any other process doing the same)."""
-        from kstui.services.payments.cashier import catch_up
+        past their deadline (safe alongside any other process doing the same). The open
+        screens hear of it when this or another process changed something."""
+        from kstui.services.jobs import catch_up, watermark
 
         try:
-            catch_up(self.store, clock=self.clock)
+            result = catch_up(self.store, clock=self.clock)
+            mark = watermark(self.store)
         except StoreError:
-            pass  # a busy or failing store: the next round tries again
+            return  # a busy or failing store: the next round tries again
         except Exception as error:  # noqa: BLE001  (background work never ends the shop)
             self.log.error(f"catch-up failed: {error!r}")
+            return
+        before, self._watermark = self._watermark, mark
+        if result.changed or (before is not None and mark != before):
+            self.call_from_thread(self._tell_screens, result.done)
+
+    def _tell_screens(self, done: dict[str, int]) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(CaughtUp(done))
+
+    @work(thread=True, exclusive=True, group="clock")
+    def _run_fast(self, speed: int) -> None:
+        """`--demo-speed`: the world clock runs `speed`× fast while this app is open."""
+        assert isinstance(self.clock, WorldClock)
+        try:
+            self.clock.set_speed(speed)
+        except StoreError as error:
+            self.log.error(f"demo speed not set: {error!r}")
+
+    @work(thread=True, exclusive=True, group="clock")
+    def _keep_fast(self) -> None:
+        assert isinstance(self.clock, WorldClock)
+        try:
+            if not self.clock.renew_speed():
+                self.clock.set_speed(self.settings.demo_speed)
+        except StoreError as error:
+            self.log.error(f"demo speed not renewed: {error!r}")
+
+    def on_unmount(self) -> None:
+        if self.settings.demo_speed > 1 and isinstance(self.clock, WorldClock):
+            with contextlib.suppress(StoreError):  # if not, the lease runs out by itself
+                self.clock.set_speed(1)  # the world goes back to normal when the demo ends
 
     # -- the logged-in account -------------------------------------------------------------
 
@@ -284,10 +327,11 @@ class KstuiApp(App[None]):
         from rich.console import Console
 
         try:
-            self.crash_log.parent.mkdir(parents=True, exist_ok=True)
-            with self.crash_log.open("a", encoding="utf-8") as log:
+            self.crash_log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor = os.open(self.crash_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as log:
                 console = Console(file=log, width=120, color_system=None)
-                console.print(f"--- {self.clock.now().isoformat()}")
+                console.print(f"--- {SystemClock().now().isoformat()}")  # real time: a log
                 for renderable in self._exit_renderables:
                     console.print(renderable)
             where = str(self.crash_log)

@@ -22,12 +22,29 @@ def default_db_path() -> Path:
     return user_data_path("kstui", appauthor=False) / "kstui.db"
 
 
+def store_home(location: str | Path) -> Path:
+    """The file a store's side files are named after: the login token beside it
+    (`….client.json`) and the crash log in its folder (`kstui-error.log`).
+
+    A SQLite store is its own file. A PostgreSQL store has no file: its side files go to
+    the user's data directory, named after the database (never after its password).
+    """
+    if isinstance(location, Path):
+        return location
+    import hashlib
+
+    from kstui.store.postgres import public_url
+
+    digest = hashlib.sha256(public_url(location).encode()).hexdigest()[:12]
+    return default_db_path().with_name(f"postgresql-{digest}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Options of one run.
 
     Attributes:
-        db_path: The SQLite store.
+        db_path: The store's file (`store_home`): its side files are named after it.
         lang: Language of every text (`zh` by default, `en`).
         animations: False for tests and snapshots (no animation, no blinking cursor).
         page_size: Products fetched per page of the catalogue list.
@@ -36,6 +53,8 @@ class Settings:
         device_id: Fixes the device's id (tests); normally made once and kept.
         demo_sms: Show every SMS sent to the shopper as a notification.
         pay_timeout: How long a submitted order waits for payment before it cancels.
+        demo_speed: How many times faster than real time the world clock runs while the
+            app is open (1: normal; `--demo-speed`).
         catch_up_seconds: How often the app delivers what fell due (payment notifications,
             unpaid orders to cancel); 0 for never (tests that move the clock themselves).
     """
@@ -49,4 +68,5 @@ class Settings:
     device_id: str | None = None
     demo_sms: bool = True
     pay_timeout: timedelta = timedelta(minutes=15)
+    demo_speed: int = 1
     catch_up_seconds: float = 1.0

@@ -21,3 +21,14 @@ def printable(text: str, *, lines: bool = False) -> str:
 def has_control(text: str, *, lines: bool = False) -> bool:
     """True if `printable` would change `text`."""
     return printable(text, lines=lines) != text
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character written out (`\\x1b`, `\\u202e`, `\\n`), for one
+    line that echoes what someone typed: an escape sequence or a direction mark in it is
+    shown, never obeyed by the terminal."""
+    return _CONTROL_OR_NEWLINE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n\ud800-\udfff]")
+"""The characters `printable` drops, newlines and lone surrogates too."""

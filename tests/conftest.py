@@ -1,8 +1,16 @@
 """Shared fixtures: a fresh store per test (copied from one seeded template), a frozen
-clock, and an app factory with a fixed language and no animations."""
+clock, and an app factory with a fixed language and no animations.
+
+`store` is a SQLite store everywhere but in `tests/unit/` (see its conftest), where the
+service and store tests run once on SQLite and once on a real PostgreSQL server that
+the test session starts itself (`tests/pg_server.py`). Without PostgreSQL installed a
+local run skips the PostgreSQL half with the reason; under `CI=true` any skipped test
+fails the run.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -13,7 +21,9 @@ import pytest
 from kstui.i18n import Lang
 from kstui.providers.clock import FrozenClock
 from kstui.store.bootstrap import open_store
-from kstui.store.db import Store
+from kstui.store.interface import Store
+from kstui.store.sqlite import SqliteStore
+from tests.pg_server import PgServer, PostgresMissing, find_bin_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_SEED = FIXTURES / "seed_small.json"
@@ -36,20 +46,77 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store seeded from the small test seed, built once per test session."""
     path = tmp_path_factory.mktemp("template") / "kstui.db"
     store = open_store(path, clock=FrozenClock(NOW), seed_path=SMALL_SEED)
-    with store.reading() as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with store.reading() as tx:
+        tx.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return path
 
 
 @pytest.fixture
-def store(seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh copy of the seeded test store."""
+def sqlite_store(seeded_template: Path, tmp_path: Path) -> Iterator[SqliteStore]:
+    """A fresh copy of the seeded test store, in a SQLite file."""
     path = tmp_path / "kstui.db"
     shutil.copyfile(seeded_template, path)
-    store = Store(path)
+    store = SqliteStore(path)
     yield store
     store.close()
+
+
+@pytest.fixture
+def store(sqlite_store: SqliteStore) -> Store:
+    """The test's store: SQLite (tests/unit/ runs its tests on both engines)."""
+    return sqlite_store
+
+
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL cluster of this test process, started once and stopped at the end."""
+    try:
+        server = PgServer(find_bin_dir())
+    except PostgresMissing as missing:
+        if ON_CI:
+            pytest.fail(f"{missing}: CI needs it")
+        pytest.skip(str(missing))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer) -> str:
+    """A database seeded from the small test seed, the template of every test's database."""
+    name = pg_server.new_database(prefix="template")
+    store = open_store(pg_server.url(name), clock=FrozenClock(NOW), seed_path=SMALL_SEED)
+    store.close()
+    return name
+
+
+@pytest.fixture
+def pg_store(pg_server: PgServer, pg_template: str) -> Iterator[Store]:
+    """A fresh copy of the seeded test store, in a PostgreSQL database of its own."""
+    from kstui.store.postgres import PostgresStore
+
+    name = pg_server.new_database(pg_template)
+    store = PostgresStore(pg_server.url(name))
+    yield store
+    store.close()
+    pg_server.drop_database(name)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under `CI=true` a skipped test (PostgreSQL, SSH, a browser missing) fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not ON_CI or reporter is None or getattr(session.config, "workerinput", None):
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; a skip fails under CI=true")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
@@ -91,10 +158,10 @@ def token_for(store: Store, clock: FrozenClock) -> Callable[[str], str]:
     from kstui.services.accounts.records import account_with_phone, log_in
 
     def login(phone: str) -> str:
-        with store.writing() as conn:
-            account_id = account_with_phone(conn, phone)
+        with store.writing() as tx:
+            account_id = account_with_phone(tx, phone)
             assert account_id is not None, phone
-            return log_in(conn, account_id, clock=clock, device="test", how="test").token
+            return log_in(tx, account_id, clock=clock, device="test", how="test").token
 
     return login
 

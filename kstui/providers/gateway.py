@@ -16,15 +16,14 @@ import hashlib
 import hmac
 import json
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kstui.providers.clock import Clock
-from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import PaymentMethod, TradeStatus
+from kstui.store.interface import Store, Transaction, from_db_time
 from kstui.timefmt import CHINA
 
 SIGNING_KEY = b"kstui-simulated-gateway-2026"
@@ -90,7 +89,7 @@ def qr_url(channel: PaymentMethod, trade_no: str) -> str:
 
 
 def open_trade(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     out_trade_no: str,
     channel: PaymentMethod,
     amount: int,
@@ -101,26 +100,32 @@ def open_trade(
     """Open a trade for the shop's payment `out_trade_no` (支付宝/微信 precreate, or a
     card), payable until `expires_at`."""
     trade_no = f"T{now.astimezone(CHINA):%Y%m%d}{secrets.randbelow(10**12):012d}"
-    conn.execute(
+    tx.execute(
         "INSERT INTO gateway_trade (trade_no, out_trade_no, channel, amount, status, created_at,"
-        " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (trade_no, out_trade_no, channel.value, amount, TradeStatus.OPEN.value, db_time(now),
-         db_time(expires_at)),
-    )  # fmt: skip
+        " expires_at) VALUES (:trade_no, :out_trade_no, :channel, :amount, :status, :created_at,"
+        " :expires_at)",
+        trade_no=trade_no,
+        out_trade_no=out_trade_no,
+        channel=channel.value,
+        amount=amount,
+        status=TradeStatus.OPEN.value,
+        created_at=now,
+        expires_at=expires_at,
+    )
     return Trade(trade_no, out_trade_no, channel, amount, TradeStatus.OPEN, now, expires_at)
 
 
-def trade(conn: sqlite3.Connection, trade_no: str) -> Trade:
+def trade(tx: Transaction, trade_no: str) -> Trade:
     """The gateway's answer to a trade query (交易查询).
 
     Raises:
         UnknownTrade: if there is no such trade.
     """
-    row = conn.execute(
+    row = tx.fetch_one(
         "SELECT trade_no, out_trade_no, channel, amount, status, created_at, expires_at"
-        " FROM gateway_trade WHERE trade_no = ?",
-        (trade_no,),
-    ).fetchone()
+        " FROM gateway_trade WHERE trade_no = :trade_no",
+        trade_no=trade_no,
+    )
     if row is None:
         raise UnknownTrade(trade_no)
     no, out_no, channel, amount, status, created, expires = row
@@ -136,6 +141,9 @@ def scan_and_pay(
     """The shopper scans the QR code with the phone and pays: the trade is paid and its
     notifications are queued (one per delay).
 
+    Paying is a conditional update of the trade (still open, not expired): of the shop
+    closing it and the shopper paying it at the same moment, exactly one wins.
+
     Returns:
         False if the trade was not open (already paid, closed by the shop, or expired).
 
@@ -143,72 +151,84 @@ def scan_and_pay(
         UnknownTrade: if there is no such trade.
     """
     now = clock.now()
-    with store.writing() as conn:
-        found = trade(conn, trade_no)
-        paid = conn.execute(
-            "UPDATE gateway_trade SET status = ?, paid_at = ?"
-            " WHERE trade_no = ? AND status = ? AND expires_at > ?",
-            (TradeStatus.PAID.value, db_time(now), trade_no, TradeStatus.OPEN.value, db_time(now)),
-        ).rowcount
-        if not paid:
+    with store.writing() as tx:
+        found = trade(tx, trade_no)
+        if not _settle(tx, trade_no, TradeStatus.PAID, now):
             return False
         body = notice_body(found, TradeStatus.PAID)
-        conn.executemany(
-            "INSERT INTO gateway_notice (trade_no, body, due_at) VALUES (?, ?, ?)",
-            [(trade_no, body, db_time(now + delay)) for delay in delays],
+        tx.execute_many(
+            "INSERT INTO gateway_notice (trade_no, body, due_at)"
+            " VALUES (:trade_no, :body, :due_at)",
+            [{"trade_no": trade_no, "body": body, "due_at": now + delay} for delay in delays],
         )
     return True
 
 
-def charge_card(
-    conn: sqlite3.Connection, card_number: str, opened: Trade, now: datetime
-) -> CardOutcome:
+def charge_card(tx: Transaction, card_number: str, opened: Trade, now: datetime) -> CardOutcome:
     """Charge a card for an open card trade; approved trades are paid at once."""
     outcome = TEST_CARDS.get(card_number, CardOutcome.APPROVED)
     if outcome is CardOutcome.APPROVED:
-        _settle(conn, opened.trade_no, TradeStatus.PAID, now)
+        _settle(tx, opened.trade_no, TradeStatus.PAID, now)
     elif outcome is not CardOutcome.VERIFY_BY_SMS:
-        _settle(conn, opened.trade_no, TradeStatus.CLOSED, now)
+        _settle(tx, opened.trade_no, TradeStatus.CLOSED, now)
     return outcome
 
 
-def confirm_card(conn: sqlite3.Connection, trade_no: str, now: datetime) -> bool:
+def confirm_card(tx: Transaction, trade_no: str, now: datetime) -> bool:
     """The card's SMS verification passed: the waiting trade is paid (False if not open)."""
-    return _settle(conn, trade_no, TradeStatus.PAID, now)
+    return _settle(tx, trade_no, TradeStatus.PAID, now)
 
 
-def close_trade(conn: sqlite3.Connection, trade_no: str, now: datetime) -> bool:
-    """关闭交易: an open trade can no longer be paid. False if it was already paid."""
-    _settle(conn, trade_no, TradeStatus.CLOSED, now)
-    return trade(conn, trade_no).status is not TradeStatus.PAID
+def close_trade(tx: Transaction, trade_no: str, now: datetime) -> bool:
+    """关闭交易: an open trade can no longer be paid. False if it was already paid.
+
+    The close is a conditional update (still open), so a payment racing with it either
+    lands first (False here) or finds the trade closed.
+    """
+    if _settle(tx, trade_no, TradeStatus.CLOSED, now):
+        return True
+    return trade(tx, trade_no).status is not TradeStatus.PAID
 
 
-def refund_trade(conn: sqlite3.Connection, trade_no: str, now: datetime) -> bool:
+def refund_trade(tx: Transaction, trade_no: str, now: datetime) -> bool:
     """Give a paid trade's money back to where it came from (False if it was not paid)."""
     return bool(
-        conn.execute(
-            "UPDATE gateway_trade SET status = ?, refunded_at = ?"
-            " WHERE trade_no = ? AND status = ?",
-            (TradeStatus.REFUNDED.value, db_time(now), trade_no, TradeStatus.PAID.value),
-        ).rowcount
+        tx.execute(
+            "UPDATE gateway_trade SET status = :refunded, refunded_at = :now"
+            " WHERE trade_no = :trade_no AND status = :paid",
+            refunded=TradeStatus.REFUNDED.value,
+            now=now,
+            trade_no=trade_no,
+            paid=TradeStatus.PAID.value,
+        )
     )
 
 
-def due_notices(conn: sqlite3.Connection, now: datetime, *, limit: int = 100) -> list[Notice]:
+def due_notices(tx: Transaction, now: datetime, *, limit: int = 100) -> list[Notice]:
     """Notifications whose time has come and that were not delivered yet."""
-    rows = conn.execute(
-        "SELECT id, body FROM gateway_notice WHERE delivered_at IS NULL AND due_at <= ?"
-        " ORDER BY due_at, id LIMIT ?",
-        (db_time(now), limit),
-    ).fetchall()
+    rows = tx.fetch_all(
+        "SELECT id, body FROM gateway_notice WHERE delivered_at IS NULL AND due_at <= :now"
+        " ORDER BY due_at, id LIMIT :limit",
+        now=now,
+        limit=limit,
+    )
     return [Notice(notice_id, body) for notice_id, body in rows]
 
 
-def mark_delivered(conn: sqlite3.Connection, notice_id: int, now: datetime) -> None:
-    """The shop acknowledged a notification: it is not sent again."""
-    conn.execute(
-        "UPDATE gateway_notice SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
-        (db_time(now), notice_id),
+def mark_delivered(tx: Transaction, notice_id: int, now: datetime) -> bool:
+    """Claim a notification for delivery: it is not sent again.
+
+    A conditional update (not delivered yet), so of several processes delivering the
+    same notification at once exactly one gets True and hands it to the shop, in the
+    same transaction as the shop's handling of it (rolled back together, it is sent
+    again later).
+    """
+    return bool(
+        tx.execute(
+            "UPDATE gateway_notice SET delivered_at = :now WHERE id = :id AND delivered_at IS NULL",
+            now=now,
+            id=notice_id,
+        )
     )
 
 
@@ -234,18 +254,20 @@ def signature_valid(fields: dict[str, object], signature: str) -> bool:
     return hmac.compare_digest(sign(fields), signature)
 
 
-def _settle(conn: sqlite3.Connection, trade_no: str, status: TradeStatus, now: datetime) -> bool:
+def _settle(tx: Transaction, trade_no: str, status: TradeStatus, now: datetime) -> bool:
+    """Move an open trade to PAID (only before it expires) or CLOSED; False if it was not
+    open (a conditional update: of two settlements racing, one wins)."""
     if status is TradeStatus.PAID:  # an expired trade cannot be paid
-        sql = "UPDATE gateway_trade SET status = ?, paid_at = ? WHERE trade_no = ? AND status = ?"
-        sql += " AND expires_at > ?"
-        params: tuple[object, ...] = (
-            status.value,
-            db_time(now),
-            trade_no,
-            TradeStatus.OPEN.value,
-            db_time(now),
+        sql = (
+            "UPDATE gateway_trade SET status = :status, paid_at = :now"
+            " WHERE trade_no = :trade_no AND status = :open AND expires_at > :now"
         )
     else:
-        sql = "UPDATE gateway_trade SET status = ?, closed_at = ? WHERE trade_no = ? AND status = ?"
-        params = (status.value, db_time(now), trade_no, TradeStatus.OPEN.value)
-    return bool(conn.execute(sql, params).rowcount)
+        sql = (
+            "UPDATE gateway_trade SET status = :status, closed_at = :now"
+            " WHERE trade_no = :trade_no AND status = :open"
+        )
+    changed = tx.execute(
+        sql, status=status.value, now=now, trade_no=trade_no, open=TradeStatus.OPEN.value
+    )
+    return bool(changed)

@@ -7,12 +7,11 @@ the app in demo mode.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kstui.store.db import Store, db_time, from_db_time
+from kstui.store.interface import Store, Transaction, from_db_time
 
 SIGNATURE = "【快手小店】"
 
@@ -20,7 +19,7 @@ SIGNATURE = "【快手小店】"
 class SmsGateway(Protocol):
     """Something that sends a text message to a phone."""
 
-    def send(self, conn: sqlite3.Connection, phone: str, text: str, *, at: datetime) -> None:
+    def send(self, tx: Transaction, phone: str, text: str, *, at: datetime) -> None:
         """Send `text` to `phone` (inside the caller's transaction)."""
         ...
 
@@ -28,10 +27,12 @@ class SmsGateway(Protocol):
 class OutboxSms:
     """Writes each message to the outbox table."""
 
-    def send(self, conn: sqlite3.Connection, phone: str, text: str, *, at: datetime) -> None:
-        conn.execute(
-            "INSERT INTO sms_message (phone, text, sent_at) VALUES (?, ?, ?)",
-            (phone, text, db_time(at)),
+    def send(self, tx: Transaction, phone: str, text: str, *, at: datetime) -> None:
+        tx.execute(
+            "INSERT INTO sms_message (phone, text, sent_at) VALUES (:phone, :text, :sent_at)",
+            phone=phone,
+            text=text,
+            sent_at=at,
         )
 
 
@@ -45,14 +46,13 @@ class SmsMessage:
     sent_at: datetime
 
 
-def outbox(
-    conn: sqlite3.Connection, *, phone: str | None = None, limit: int = 50
-) -> list[SmsMessage]:
+def outbox(tx: Transaction, *, phone: str | None = None, limit: int = 50) -> list[SmsMessage]:
     """The newest messages, newest first, for one phone or all."""
-    where, params = ("WHERE phone = ?", [phone]) if phone else ("", [])
-    rows = conn.execute(
-        f"SELECT id, phone, text, sent_at FROM sms_message {where} ORDER BY id DESC LIMIT ?",
-        [*params, limit],
+    where = "WHERE phone = :phone" if phone else ""
+    rows = tx.fetch_all(
+        f"SELECT id, phone, text, sent_at FROM sms_message {where} ORDER BY id DESC LIMIT :limit",
+        **({"phone": phone} if phone else {}),
+        limit=limit,
     )
     return [SmsMessage(mid, p, text, from_db_time(at)) for mid, p, text, at in rows]
 
@@ -63,6 +63,6 @@ def newest_to(store: Store, phone: str) -> SmsMessage | None:
     Raises:
         StoreError: the store cannot be read.
     """
-    with store.reading() as conn:
-        newest = outbox(conn, phone=phone, limit=1)
+    with store.reading() as tx:
+        newest = outbox(tx, phone=phone, limit=1)
     return newest[0] if newest else None

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, ContentSwitcher, RadioButton, RadioSet, Static
 
+from kstui.messages import CaughtUp
 from kstui.money import format_fen
 from kstui.screens.checkout_dialogs import cursor_on_pressed
 from kstui.screens.forms import Placement, clear_errors, show_error
@@ -511,7 +512,12 @@ class CashierScreen(PlaceScreen[None]):
             countdown.update(
                 Content(self.t("payments.cashier.countdown", time=f"{minutes:02d}:{seconds:02d}"))
             )
-        if self.payment is not None and self.payment.method.by_qr:
+
+    @on(CaughtUp)
+    def _caught_up(self) -> None:
+        """A notification may have paid the QR code being shown (the app's catch-up heard
+        of it, here or from another process): look at the payment again."""
+        if not self._finished and self.payment is not None and self.payment.method.by_qr:
             self._poll(query_gateway=False)
 
     def _succeeded(self) -> None:

@@ -33,8 +33,8 @@ from kstui.services.catalog.listing import (
 )
 from kstui.services.catalog.search_query import MAX_QUERY_CHARS
 from kstui.services.errors import DomainError
-from kstui.store.db import ReadGroup, Store
 from kstui.store.errors import ReadCancelled, StoreError
+from kstui.store.interface import ReadGroup, Store
 from kstui.widgets.category_tree import CategoryTree
 from kstui.widgets.choice_row import Choice, ChoiceRow
 from kstui.widgets.key_bar import KeyBar
@@ -79,7 +79,7 @@ class CatalogScreen(KstuiScreen[None]):
     @cached_property
     def _searches(self) -> ReadGroup:
         """The searches of the search box: a keystroke cancels the one before."""
-        return ReadGroup(self.store)
+        return self.store.read_group()
 
     def compose(self) -> ComposeResult:
         t = self.t

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from kstui.messages import CaughtUp
 from kstui.money import format_fen
 from kstui.screens.place import PlaceScreen
 from kstui.services.orders import listing
@@ -57,6 +59,12 @@ class OrdersScreen(PlaceScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    @on(CaughtUp)
+    def _caught_up(self) -> None:
+        """An order was paid or cancelled, a recharge arrived: show it."""
+        if self.is_current:
+            self.load()
 
     def load(self) -> None:
         """Read the orders again."""

@@ -35,8 +35,8 @@ from kstui.services.catalog.regions import province_name
 from kstui.services.errors import DomainError
 from kstui.services.ordering import cart, coupons
 from kstui.services.ordering.checkout import Item
-from kstui.store.db import Store
 from kstui.store.errors import StoreError
+from kstui.store.interface import Store
 from kstui.text import printable
 from kstui.timefmt import days_between, local_date
 from kstui.widgets.choice_row import Choice, ChoiceRow, ChoiceState

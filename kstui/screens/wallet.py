@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kstui.messages import CaughtUp
 from kstui.money import MoneyFormatError, format_fen, format_fen_short, parse_yuan
 from kstui.screens.address_book import DIALOG_CSS
 from kstui.screens.place import PlaceScreen
@@ -58,6 +59,12 @@ class WalletScreen(PlaceScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    @on(CaughtUp)
+    def _caught_up(self) -> None:
+        """An order was paid or cancelled, a recharge arrived: show it."""
+        if self.is_current:
+            self.load()
 
     def load(self) -> None:
         """Read the wallet again."""

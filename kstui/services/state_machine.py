@@ -1,7 +1,7 @@
 """State machines: which status may follow which, and the one function that moves a row
 and records the event. Each area declares its machines beside its rules.
 
-A move is a conditional update (`… WHERE id = ? AND status = ?`): of two processes
+A move is a conditional update (`… WHERE id = :id AND status = :source`): of two processes
 moving the same row at the same moment exactly one succeeds, and only that one writes
 the event row. A move the table does not allow is a programming error
 (`InvalidTransition`), never a silent no-op.
@@ -9,13 +9,12 @@ the event row. A move the table does not allow is a programming error
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kstui.store.db import db_time
+from kstui.store.interface import Transaction
 
 
 class InvalidTransition(RuntimeError):
@@ -44,7 +43,7 @@ class StateMachine:
 
     def move(
         self,
-        conn: sqlite3.Connection,
+        tx: Transaction,
         row_id: int,
         source: StrEnum,
         target: StrEnum,
@@ -63,18 +62,21 @@ class StateMachine:
         """
         if not self.can_move(source, target):
             raise InvalidTransition(f"{self.table} {row_id}: {source} → {target}")
-        sets = "".join(f", {name} = ?" for name in columns)
-        moved = conn.execute(
-            f"UPDATE {self.table} SET status = ?{sets} WHERE id = ? AND status = ?",
-            (target.value, *columns.values(), row_id, source.value),
-        ).rowcount
+        sets = "".join(f", {name} = :set_{name}" for name in columns)
+        moved = tx.execute(
+            f"UPDATE {self.table} SET status = :target{sets} WHERE id = :id AND status = :source",
+            target=target.value,
+            id=row_id,
+            source=source.value,
+            **{f"set_{name}": value for name, value in columns.items()},
+        )
         if moved:
-            self.record(conn, row_id, source, target, at=at, detail=detail)
+            self.record(tx, row_id, source, target, at=at, detail=detail)
         return bool(moved)
 
     def record(
         self,
-        conn: sqlite3.Connection,
+        tx: Transaction,
         row_id: int,
         source: StrEnum | None,
         target: StrEnum,
@@ -83,8 +85,12 @@ class StateMachine:
         detail: str = "",
     ) -> None:
         """Write an event row (also for a row's first status, with `source` None)."""
-        conn.execute(
+        tx.execute(
             f"INSERT INTO {self.events} ({self.fk}, from_status, to_status, at, detail)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (row_id, None if source is None else source.value, target.value, db_time(at), detail),
+            " VALUES (:id, :source, :target, :at, :detail)",
+            id=row_id,
+            source=None if source is None else source.value,
+            target=target.value,
+            at=at,
+            detail=detail,
         )

@@ -8,20 +8,22 @@ at the same moment migrate it once.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from kstui.store.db import Store
 from kstui.store.errors import StoreError, StoreTooNew
+from kstui.store.interface import Store, Transaction
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest migration; a test checks it against the migration scripts."""
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 SEARCH_TABLES = ("search_tri", "search_gram")
-"""FTS5 tables made by the migrations by hand: SQLModel does not describe them."""
+"""SQLite's FTS5 search tables, made by the migrations by hand: SQLModel does not describe
+them."""
+POSTGRESQL_SEARCH_TABLES = ("search_doc",)
+"""PostgreSQL's search table, likewise."""
 
 
 def include_object(
@@ -36,16 +38,33 @@ def include_object(
     Without it `alembic revision --autogenerate` would propose dropping the search
     index, since the models do not mention it.
     """
-    return not (kind == "table" and name is not None and name.startswith(SEARCH_TABLES))
+    return not (
+        kind == "table"
+        and name is not None
+        and name.startswith(SEARCH_TABLES + POSTGRESQL_SEARCH_TABLES)
+    )
 
 
-def current_revision(conn: sqlite3.Connection) -> str | None:
+def current_revision(tx: Transaction) -> str | None:
     """The store's schema revision, or None for a new, empty store."""
-    try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError:
+    if not has_table(tx, "alembic_version"):
         return None
-    return None if row is None else str(row[0])
+    value = tx.fetch_value("SELECT version_num FROM alembic_version")
+    return None if value is None else str(value)
+
+
+def table_names(tx: Transaction) -> list[str]:
+    """The names of the store's own tables (not the engine's), sorted."""
+    if tx.engine == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+    else:
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return sorted(str(row[0]) for row in tx.fetch_all(sql))
+
+
+def has_table(tx: Transaction, name: str) -> bool:
+    """True if the store has a table of this name."""
+    return name in table_names(tx)
 
 
 def known_revisions() -> set[str]:
@@ -62,29 +81,35 @@ def ensure_schema(store: Store) -> bool:
     Raises:
         StoreTooNew: if the store has a revision this kstui does not know.
     """
-    with store.reading() as conn:
-        revision = current_revision(conn)
+    with store.reading() as tx:
+        revision = current_revision(tx)
     if revision == HEAD_REVISION:
         return False
     if revision is not None and revision not in known_revisions():
-        raise StoreTooNew(f"{store.path}: schema revision {revision} is newer than this kstui")
+        raise StoreTooNew(f"{store.location}: schema revision {revision} is newer than this kstui")
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         upgrade(store)
     except SQLAlchemyError as exc:  # e.g. a file with tables of another program
-        raise StoreError(f"{store.path}: {getattr(exc, 'orig', None) or exc}") from exc
+        raise StoreError(f"{store.location}: {getattr(exc, 'orig', None) or exc}") from exc
     return True
 
 
 def upgrade(store: Store, target: str = "head") -> None:
-    """Run the Alembic migrations up to `target` in one immediate transaction."""
+    """Run the Alembic migrations up to `target` in one transaction that one process at a
+    time holds (`BEGIN IMMEDIATE` on SQLite, an advisory lock on PostgreSQL), so that two
+    processes opening a new store at once migrate it once."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = store.engine.execution_options(kstui_immediate=True)
+    engine = store.sqlalchemy_engine  # type: ignore[attr-defined]
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE does this
+            from kstui.store.postgres import MIGRATION_LOCK
+
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, target)

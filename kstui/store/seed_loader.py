@@ -1,10 +1,11 @@
 """Loading `data/seed.json` (or another seed file) into a store.
 
 Loading is idempotent: a store that already holds a catalogue is left alone unless
-`reset=True`, which empties every table first. Everything is written in one
-`BEGIN IMMEDIATE` transaction, so a store is never seen half-loaded and two processes
-starting on a new store load it once. Times in the seed are relative to the clock
-passed in; demo passwords are hashed with argon2id as they are loaded.
+`reset=True`, which empties every table first. Everything is written in one write
+transaction (`BEGIN IMMEDIATE` on SQLite, under an advisory lock on PostgreSQL),
+so a store is never seen half-loaded and two processes starting on a new store load it
+once. Times in the seed are relative to the clock passed in; demo passwords are hashed
+with argon2id as they are loaded.
 """
 
 from __future__ import annotations
@@ -12,18 +13,31 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kstui.providers.clock import Clock
+from kstui.store.bootstrap import is_seeded
 from kstui.store.coupon_grants import grant_new_user_coupons
-from kstui.store.db import Store, db_time, is_seeded
 from kstui.store.enums import CouponScope, Role
 from kstui.store.errors import SeedError
+from kstui.store.interface import Store, Transaction
+from kstui.store.migrate import SEARCH_TABLES
 from kstui.store.search_index import optimize, reindex
 from kstui.store.seed_schema import Seed, SeedCoupon, SeedProduct
+
+__all__ = [
+    "DATA_TABLES",
+    "SeedError",
+    "SeedReport",
+    "empty_store",
+    "is_seeded",
+    "load_seed",
+    "overall_score",
+    "read_seed",
+    "spec_key",
+]
 
 DATA_TABLES = (
     "gateway_notice",
@@ -46,8 +60,6 @@ DATA_TABLES = (
     "lockout",
     "sms_code",
     "sms_message",
-    "search_tri",
-    "search_gram",
     "review_photo",
     "review",
     "promotion",
@@ -63,7 +75,10 @@ DATA_TABLES = (
     "category",
     "picture",
 )
-"""Every table holding shop data, children before parents (the order to empty them in)."""
+"""Every table holding shop data, children before parents (the order to empty them in).
+
+The search index is not among them: its tables are the search engine's own (FTS5 on
+SQLite), emptied by `empty_store` apart."""
 
 
 @dataclass(frozen=True)
@@ -107,23 +122,72 @@ def load_seed(store: Store, path: Path, *, clock: Clock, reset: bool = False) ->
         SeedError: if the file is unusable; the store is then left unchanged.
     """
     if not reset:
-        with store.reading() as conn:
-            if is_seeded(conn):
+        with store.reading() as tx:
+            if is_seeded(tx):
                 return SeedReport(loaded=False)
     seed = read_seed(path)
     pictures = _read_pictures(seed, path.parent)
     hashes = _hash_passwords(seed)
-    with store.writing() as conn:
+    with store.writing() as tx:
+        _lock_for_loading(tx)
         if reset:
-            for table in DATA_TABLES:
-                conn.execute(f"DELETE FROM {table}")
-        elif is_seeded(conn):
+            empty_store(tx)
+        elif is_seeded(tx):
             return SeedReport(loaded=False)
-        _Loader(conn, clock.now(), pictures).load(seed, hashes)
-        optimize(conn)
-    with store.reading() as conn:
-        conn.execute("PRAGMA optimize")
+        _Loader(tx, clock.now(), pictures).load(seed, hashes)
+        optimize(tx)
+    _refresh_statistics(store)
     return SeedReport(loaded=True, products=len(seed.products), accounts=len(seed.accounts))
+
+
+def empty_store(tx: Transaction) -> None:
+    """Delete every shop row and the search index (`seed --reset`); ids start at 1 again.
+
+    Must run inside a write transaction.
+    """
+    if tx.engine == "postgresql":
+        _truncate_postgresql(tx)
+        return
+    for table in DATA_TABLES:
+        tx.execute(f"DELETE FROM {table}")
+    _empty_sqlite_search_index(tx)
+
+
+def _empty_sqlite_search_index(tx: Transaction) -> None:
+    """SQLite: empty the FTS5 search tables (ids need no reset: the tables have no
+    `AUTOINCREMENT`, so an emptied table numbers its rows from 1 again)."""
+    for table in SEARCH_TABLES:
+        tx.execute(f"DELETE FROM {table}")
+
+
+def _truncate_postgresql(tx: Transaction) -> None:
+    """PostgreSQL: empty the shop tables in one statement and restart their id sequences
+    (a `DELETE` leaves the sequences where they were). `CASCADE` also empties what refers
+    to them, the engine's search rows included."""
+    tx.execute(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE")
+
+
+def _lock_for_loading(tx: Transaction) -> None:
+    """Make loaders of one store queue, so that the catalogue is loaded once.
+
+    SQLite's `BEGIN IMMEDIATE` has taken the write lock already. PostgreSQL runs write
+    transactions side by side: this waits for the advisory lock that migrations and
+    loaders hold until they commit, after which `is_seeded` sees the other's catalogue.
+    """
+    if tx.engine == "postgresql":
+        from kstui.store.postgres import MIGRATION_LOCK
+
+        tx.execute("SELECT pg_advisory_xact_lock(:key)", key=MIGRATION_LOCK)
+
+
+def _refresh_statistics(store: Store) -> None:
+    """Let the query planner see the loaded rows (SQLite: `PRAGMA optimize`)."""
+    if store.engine == "sqlite":
+        with store.reading() as tx:
+            tx.execute("PRAGMA optimize")
+    else:
+        with store.writing() as tx:
+            tx.execute("ANALYZE")
 
 
 def _read_pictures(seed: Seed, root: Path) -> dict[str, bytes]:
@@ -165,8 +229,8 @@ def overall_score(*, sales: int, rating_sum: int, reviews: int, listed_days_ago:
 class _Loader:
     """Writes one validated seed; ids are assigned in file order."""
 
-    def __init__(self, conn: sqlite3.Connection, now: datetime, pictures: dict[str, bytes]):
-        self.conn = conn
+    def __init__(self, tx: Transaction, now: datetime, pictures: dict[str, bytes]):
+        self.tx = tx
         self.now = now
         self.picture_ids = {rel: self._picture(png) for rel, png in pictures.items()}
         self.categories: dict[str, tuple[int, int]] = {}
@@ -174,21 +238,18 @@ class _Loader:
         self.shops: dict[str, int] = {}
 
     def _insert(self, table: str, **values: object) -> int:
+        """Insert a row into a table with an `id` column; the new id."""
         columns = ", ".join(values)
-        marks = ", ".join("?" * len(values))
-        cur = self.conn.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        marks = ", ".join(f":{column}" for column in values)
+        return self.tx.insert(f"INSERT INTO {table} ({columns}) VALUES ({marks})", **values)
 
     def _picture(self, png: bytes) -> int:
         digest = hashlib.sha256(png).hexdigest()
-        row = self.conn.execute("SELECT id FROM picture WHERE sha256 = ?", (digest,)).fetchone()
-        return int(row[0]) if row else self._insert("picture", sha256=digest, png=png)
+        found = self.tx.fetch_value("SELECT id FROM picture WHERE sha256 = :sha", sha=digest)
+        return int(found) if found is not None else self._insert("picture", sha256=digest, png=png)
 
-    def _days(self, days: int) -> str:
-        return db_time(self.now + timedelta(days=days))
+    def _days(self, days: int) -> datetime:
+        return self.now + timedelta(days=days)
 
     def load(self, seed: Seed, password_hashes: list[tuple[str, str | None]]) -> None:
         for position, top in enumerate(seed.categories):
@@ -229,7 +290,7 @@ class _Loader:
                 self._coupon(reward.coupon, shop_id=None, checkin_day=day)
         for product in seed.products:
             self._product(product)
-        reindex(self.conn)
+        reindex(self.tx)
         for account, (password_hash, payment_hash) in zip(
             seed.accounts, password_hashes, strict=True
         ):
@@ -239,17 +300,20 @@ class _Loader:
                 shop_id=self.shops[account.shop] if account.shop else None,
                 real_name=account.real_name, id_number=account.id_number,
                 birth_date=_birth_date(account.id_number),
-                created_at=db_time(self.now), payment_password_hash=payment_hash,
+                created_at=self.now, payment_password_hash=payment_hash,
             )  # fmt: skip
             if account.role is Role.SHOPPER:
-                grant_new_user_coupons(self.conn, account_id, self.now)
+                grant_new_user_coupons(self.tx, account_id, self.now)
             if account.balance:
-                self._insert("wallet", account_id=account_id, balance=account.balance,
-                             updated_at=db_time(self.now))  # fmt: skip
+                self.tx.execute(  # keyed by its account: no id of its own
+                    "INSERT INTO wallet (account_id, balance, updated_at)"
+                    " VALUES (:account_id, :balance, :updated_at)",
+                    account_id=account_id, balance=account.balance, updated_at=self.now,
+                )  # fmt: skip
                 self._insert(
                     "wallet_entry", account_id=account_id, amount=account.balance,
                     balance_after=account.balance, kind="recharge", ref="seed",
-                    entry_key=f"seed:{account_id}", at=db_time(self.now),
+                    entry_key=f"seed:{account_id}", at=self.now,
                 )  # fmt: skip
 
     def _coupon(
@@ -261,7 +325,7 @@ class _Loader:
             shop_id=shop_id, kind=coupon.kind.value,
             title_zh=coupon.title.zh, title_en=coupon.title.en,
             threshold=coupon.threshold, amount_off=coupon.amount_off,
-            pay_percent=coupon.pay_percent, starts_at=db_time(self.now),
+            pay_percent=coupon.pay_percent, starts_at=self.now,
             ends_at=self._days(coupon.campaign_days), total=coupon.total, claimed=0,
             new_user=coupon.new_user, valid_days=coupon.valid_days, checkin_day=checkin_day,
         )  # fmt: skip
@@ -334,10 +398,10 @@ def spec_key(values: list[int] | tuple[int, ...]) -> str:
     return ".".join(str(v) for v in values)
 
 
-def _birth_date(id_number: str | None) -> str | None:
+def _birth_date(id_number: str | None) -> date | None:
     if id_number is None:
         return None
     from stdnum.cn import ric
 
     birth: date = ric.get_birth_date(id_number)
-    return birth.isoformat()
+    return birth

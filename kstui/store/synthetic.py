@@ -5,20 +5,23 @@ sub-category (its first spec, picture, shop, brand, return policy) under a new n
 composed from a vocabulary of the top category, with its own prices, stock and sales.
 Generation is deterministic (product n is always the same) and idempotent: the store
 ends up with exactly N synthetic products (slugs `syn-1` … `syn-N`), resuming where a
-previous run stopped. Rows are written in batches, each in its own transaction.
+previous run stopped. Rows are written in batches, each in its own transaction: on
+SQLite on one connection of its own (see `_bulk_transactions`), on other engines through
+`Store.writing`.
 """
 
 from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from kstui.providers.clock import Clock
-from kstui.store.db import Store, db_time, transaction
+from kstui.store.interface import Store, Transaction
 from kstui.store.search_index import (
     Facets,
     build_doc,
@@ -28,6 +31,7 @@ from kstui.store.search_index import (
     pinyin_runs,
 )
 from kstui.store.seed_loader import overall_score
+from kstui.store.sqlite import SqliteStore, SqliteTransaction, transaction, translate_error
 
 BATCH = 20_000
 
@@ -114,33 +118,59 @@ def ensure_synthetic(
     Raises:
         ValueError: if the store has no seed catalogue to copy shapes from.
     """
-    with store.reading() as conn:
-        templates = _templates(conn)
-        done = conn.execute("SELECT count(*) FROM product WHERE slug LIKE 'syn-%'").fetchone()[0]
+    with store.reading() as tx:
+        templates = _templates(tx)
+        done = int(tx.fetch_value("SELECT count(*) FROM product WHERE slug LIKE 'syn-%'"))
     if not templates:
         raise ValueError("the store has no catalogue yet: load the seed first")
     added = 0
     now = clock.now()
-    conn = store.connect()
-    try:
+    with _bulk_transactions(store) as begin:
         for start in range(done + 1, total + 1, BATCH):
             stop = min(start + BATCH, total + 1)
-            with transaction(conn):
-                _write_batch(conn, templates, range(start, stop), now)
+            with begin() as tx:
+                _write_batch(tx, templates, range(start, stop), now)
             added += stop - start
             if progress is not None:
                 progress(stop - 1, total)
         if added:
-            with transaction(conn):
-                optimize(conn)
-            conn.execute("ANALYZE")
-    finally:
-        conn.close()
+            with begin() as tx:
+                optimize(tx)
+                tx.execute("ANALYZE")
     return added
 
 
-def _templates(conn: sqlite3.Connection) -> list[_Template]:
-    rows = conn.execute(
+@contextmanager
+def _bulk_transactions(
+    store: Store,
+) -> Iterator[Callable[[], AbstractContextManager[Transaction]]]:
+    """What begins the transaction of each batch.
+
+    SQLite: a connection of its own (`SqliteStore.connect`, the store's pragmas), each
+    batch in one `BEGIN IMMEDIATE` transaction on it, so that the store's pooled
+    connections stay as they were. Other engines: `Store.writing`.
+    """
+    if not isinstance(store, SqliteStore):
+        yield store.writing
+        return
+    conn = store.connect()
+
+    @contextmanager
+    def begin() -> Iterator[Transaction]:
+        try:
+            with transaction(conn):
+                yield SqliteTransaction(conn, store.location)
+        except sqlite3.Error as exc:  # BEGIN or COMMIT (what the statements raise is ours)
+            raise translate_error(exc, store.location) from exc
+
+    try:
+        yield begin
+    finally:
+        conn.close()
+
+
+def _templates(tx: Transaction) -> list[_Template]:
+    rows = tx.fetch_all(
         """
         SELECT p.id, p.category_id, p.top_category_id, c.name_zh, c.name_en, t.name_zh,
                p.shop_id, p.brand_id, coalesce(b.name_zh, ''), coalesce(b.name_en, ''),
@@ -152,21 +182,21 @@ def _templates(conn: sqlite3.Connection) -> list[_Template]:
         WHERE p.slug NOT LIKE 'syn-%'
         ORDER BY p.id
         """
-    ).fetchall()
+    )
     templates = []
     for row in rows:
-        spec = conn.execute(
-            "SELECT id, name_zh, name_en FROM product_spec WHERE product_id = ? "
-            "ORDER BY position LIMIT 1",
-            (row[0],),
-        ).fetchone()
+        spec = tx.fetch_one(
+            "SELECT id, name_zh, name_en FROM product_spec WHERE product_id = :product"
+            " ORDER BY position, id LIMIT 1",
+            product=row[0],
+        )
         spec_shape = None
         if spec is not None:
-            values = conn.execute(
-                "SELECT value_zh, value_en FROM spec_value WHERE spec_id = ? "
-                "ORDER BY position LIMIT 4",
-                (spec[0],),
-            ).fetchall()
+            values = tx.fetch_all(
+                "SELECT value_zh, value_en FROM spec_value WHERE spec_id = :spec"
+                " ORDER BY position, id LIMIT 4",
+                spec=spec[0],
+            )
             spec_shape = (spec[1], spec[2], [(zh, en) for zh, en in values])
         (pid, category, top, cat_zh, cat_en, top_zh, shop, brand, brand_zh, brand_en, picture,
          policy, price) = row  # fmt: skip
@@ -191,6 +221,25 @@ def _templates(conn: sqlite3.Connection) -> list[_Template]:
     return templates
 
 
+def _new_ids(tx: Transaction, table: str, count: int) -> list[int]:
+    """Ids for `count` rows about to be inserted into `table`, so that a batch can refer
+    to its new rows without reading each id back."""
+    if count == 0:
+        return []
+    if tx.engine == "sqlite":
+        # The batch's `BEGIN IMMEDIATE` holds the write lock: no one else inserts meanwhile.
+        first = int(tx.fetch_value(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))
+        return list(range(first, first + count))
+    # PostgreSQL: taken from the table's own sequence, so that rows inserted meanwhile
+    # without an explicit id (or another batch) never get one of them.
+    rows = tx.fetch_all(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)",
+        table=table,
+        count=count,
+    )
+    return sorted(int(row[0]) for row in rows)
+
+
 @lru_cache(maxsize=4096)
 def _runs(part: str) -> tuple[tuple[str, ...], ...]:
     return tuple(pinyin_runs(part))
@@ -210,12 +259,14 @@ def _name_runs(parts: Sequence[str]) -> list[tuple[str, ...]]:
 
 
 def _write_batch(
-    conn: sqlite3.Connection, templates: list[_Template], numbers: range, now: datetime
+    tx: Transaction, templates: list[_Template], numbers: range, now: datetime
 ) -> None:
-    products, specs, docs = [], [], []
-    sku_rows: list[tuple[object, ...]] = []
-    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM product").fetchone()[0]
-    for offset, n in enumerate(numbers):
+    products: list[dict[str, object]] = []
+    specs: list[tuple[int, tuple[str, str, list[tuple[str, str]]]]] = []
+    sku_rows: list[dict[str, object]] = []
+    docs = []
+    product_ids = _new_ids(tx, "product", len(numbers))
+    for pid, n in zip(product_ids, numbers, strict=True):
         rng = random.Random(n)
         template = templates[rng.randrange(len(templates))]
         first_words, last_words = _VOCAB.get(template.top_zh, _GENERIC)
@@ -224,7 +275,6 @@ def _write_batch(
         zh_parts = [a[0], b[0], template.category_zh, c[0]]
         name_zh = "".join(zh_parts)
         name_en = f"{a[1]} {b[1]} {template.category_en} ({c[1]})"
-        pid = first + offset
         scale = rng.lognormvariate(0, 0.5)
         base_price = max(100, int(template.price * scale) // 10 * 10)
         sales = int(rng.paretovariate(1.1) * 20) - 20
@@ -236,19 +286,25 @@ def _write_batch(
         price = min(in_stock)[0] if in_stock else sku_prices[0]
         promoted = rng.random() < 0.3
         original = price * 5 // 4 if promoted else None
-        products.append((
-            pid, f"syn-{n}", template.shop_id, template.brand_id, template.category_id,
-            template.top_category_id, name_zh, name_en, name_zh + "。", name_en + ".",
-            template.picture_id, price, original, sales, sum(sku_stocks),
-            db_time(now - timedelta(days=listed, minutes=n % 1440)),
-            overall_score(sales=sales, rating_sum=0, reviews=0, listed_days_ago=listed),
-            template.return_policy,
-        ))  # fmt: skip
+        products.append({
+            "id": pid, "slug": f"syn-{n}", "shop_id": template.shop_id,
+            "brand_id": template.brand_id, "category_id": template.category_id,
+            "top_category_id": template.top_category_id, "name_zh": name_zh,
+            "name_en": name_en, "description_zh": name_zh + "。",
+            "description_en": name_en + ".", "picture_id": template.picture_id,
+            "price": price, "original_price": original, "sales": sales,
+            "stock": sum(sku_stocks), "listed_at": now - timedelta(days=listed, minutes=n % 1440),
+            "score": overall_score(sales=sales, rating_sum=0, reviews=0, listed_days_ago=listed),
+            "return_policy": template.return_policy,
+        })  # fmt: skip
         if template.spec is not None:
             specs.append((pid, template.spec))
         for i, (sku_price, stock) in enumerate(zip(sku_prices, sku_stocks, strict=True)):
-            key = str(i) if template.spec is not None else ""
-            sku_rows.append((pid, key, sku_price, sku_price * 5 // 4 if promoted else None, stock))
+            sku_rows.append({
+                "product_id": pid, "spec_key": str(i) if template.spec is not None else "",
+                "price": sku_price, "original_price": sku_price * 5 // 4 if promoted else None,
+                "stock": stock,
+            })  # fmt: skip
         docs.append((
             pid,
             build_doc(
@@ -260,28 +316,39 @@ def _write_batch(
                 runs=_name_runs([*zh_parts, " ", template.brand_zh]),
             ),
         ))  # fmt: skip
-    conn.executemany(
+    tx.execute_many(
         """
         INSERT INTO product (id, slug, shop_id, brand_id, category_id, top_category_id,
             name_zh, name_en, description_zh, description_en, picture_id, price,
             original_price, sales, stock, listed_at, score, return_policy,
             rating_sum, review_count, photo_review_count)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)
+        VALUES (:id, :slug, :shop_id, :brand_id, :category_id, :top_category_id,
+            :name_zh, :name_en, :description_zh, :description_en, :picture_id, :price,
+            :original_price, :sales, :stock, :listed_at, :score, :return_policy, 0, 0, 0)
         """,
         products,
     )
-    for pid, (spec_zh, spec_en, values) in specs:
-        cur = conn.execute(
-            "INSERT INTO product_spec (product_id, position, name_zh, name_en) VALUES (?, 0, ?, ?)",
-            (pid, spec_zh, spec_en),
-        )
-        conn.executemany(
-            "INSERT INTO spec_value (spec_id, position, value_zh, value_en) VALUES (?, ?, ?, ?)",
-            [(cur.lastrowid, i, zh, en) for i, (zh, en) in enumerate(values)],
-        )
-    conn.executemany(
-        "INSERT INTO sku (product_id, spec_key, price, original_price, stock, sales) "
-        "VALUES (?, ?, ?, ?, ?, 0)",
+    spec_ids = _new_ids(tx, "product_spec", len(specs))
+    tx.execute_many(
+        "INSERT INTO product_spec (id, product_id, position, name_zh, name_en)"
+        " VALUES (:id, :product_id, 0, :name_zh, :name_en)",
+        [
+            {"id": spec_id, "product_id": pid, "name_zh": spec_zh, "name_en": spec_en}
+            for spec_id, (pid, (spec_zh, spec_en, _)) in zip(spec_ids, specs, strict=True)
+        ],
+    )
+    tx.execute_many(
+        "INSERT INTO spec_value (spec_id, position, value_zh, value_en)"
+        " VALUES (:spec_id, :position, :value_zh, :value_en)",
+        [
+            {"spec_id": spec_id, "position": i, "value_zh": zh, "value_en": en}
+            for spec_id, (_, (_, _, values)) in zip(spec_ids, specs, strict=True)
+            for i, (zh, en) in enumerate(values)
+        ],
+    )
+    tx.execute_many(
+        "INSERT INTO sku (product_id, spec_key, price, original_price, stock, sales)"
+        " VALUES (:product_id, :spec_key, :price, :original_price, :stock, 0)",
         sku_rows,
     )
-    index_products(conn, docs, replace=False)
+    index_products(tx, docs, replace=False)

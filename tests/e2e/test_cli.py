@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kstui.cli import main
-from kstui.store.db import Store
+from kstui.store.interface import Store
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -107,9 +107,9 @@ def test_errors_are_one_plain_line(
 
 def test_seed_is_idempotent(capsys: pytest.CaptureFixture[str], store: Store) -> None:
     def counts() -> dict[str, int]:
-        with store.reading() as conn:
+        with store.reading() as tx:
             return {
-                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                table: tx.fetch_value(f"SELECT count(*) FROM {table}")
                 for table in ("product", "sku", "review", "account", "search_tri")
             }
 
@@ -128,8 +128,8 @@ def test_seed_synthetic_adds_searchable_products(
     assert "新增 300 件模拟商品" in out
     code, out, _ = run(capsys, "--db", str(store.path), "seed", "--synthetic", "300")
     assert "新增 0 件模拟商品" in out
-    with store.reading() as conn:
-        assert conn.execute("SELECT count(*) FROM product").fetchone()[0] == 312
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM product") == 312
     code, out, _ = run(capsys, "--db", str(store.path), "products", "search", "lyq", "--json")
     assert code == 0
     assert len(json.loads(out)) > 1

@@ -10,7 +10,7 @@ from textual.widgets import Input
 from kstui.providers.sms import outbox
 from kstui.screens.catalog import CatalogScreen
 from kstui.screens.product import ProductScreen
-from kstui.store.db import Store
+from kstui.store.interface import Store
 
 TERMINAL_SIZE = (120, 40)
 SMALL_TERMINAL = (80, 24)

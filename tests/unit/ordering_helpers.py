@@ -33,8 +33,8 @@ from kstui.services.ordering.checkout import Item, OrderRequest, Placed
 from kstui.services.ordering.pricing import Selection
 from kstui.services.payments.cards import CardDetails, check_card
 from kstui.services.payments.cashier import PaymentView
-from kstui.store.db import Store
 from kstui.store.enums import PaymentMethod
+from kstui.store.interface import Store
 
 SMS = OutboxSms()
 PAY_PASSWORD = "135790"
@@ -99,12 +99,13 @@ ORDERING_TABLES = (
 
 def sku(store: Store, slug: str, spec_key: str = "") -> int:
     """The id of a seed SKU: a product's slug and the SKU's spec key (`"0.1"`)."""
-    with store.reading() as conn:
-        row = conn.execute(
+    with store.reading() as tx:
+        row = tx.fetch_one(
             "SELECT k.id FROM sku AS k JOIN product AS p ON p.id = k.product_id"
-            " WHERE p.slug = ? AND k.spec_key = ?",
-            (slug, spec_key),
-        ).fetchone()
+            " WHERE p.slug = :slug AND k.spec_key = :spec",
+            slug=slug,
+            spec=spec_key,
+        )
     assert row is not None, (slug, spec_key)
     return int(row[0])
 
@@ -153,7 +154,7 @@ def skus(store: Store) -> Skus:
 
 def shop_template(store: Store, shop_id: int) -> int:
     """The id of a shop's claimable coupon template (one per shop in the seed)."""
-    return int(value(store, "SELECT id FROM coupon_template WHERE shop_id = ?", shop_id))
+    return int(value(store, "SELECT id FROM coupon_template WHERE shop_id = :shop", shop=shop_id))
 
 
 def new_user_coupon(store: Store, account_id: int) -> int:
@@ -162,8 +163,8 @@ def new_user_coupon(store: Store, account_id: int) -> int:
         value(
             store,
             "SELECT c.id FROM coupon AS c JOIN coupon_template AS t ON t.id = c.template_id"
-            " WHERE c.account_id = ? AND t.new_user = 1",
-            account_id,
+            " WHERE c.account_id = :account AND t.new_user",
+            account=account_id,
         )
     )
 
@@ -173,8 +174,8 @@ def new_user_coupon(store: Store, account_id: int) -> int:
 
 def account_of(store: Store, token: str, clock: FrozenClock) -> int:
     """The account id behind a session token."""
-    with store.reading() as conn:
-        return session_account(conn, token, clock=clock)
+    with store.reading() as tx:
+        return session_account(tx, token, clock=clock)
 
 
 def new_shopper(store: Store, clock: FrozenClock, phone: str, *, verified: bool = True) -> str:
@@ -183,11 +184,11 @@ def new_shopper(store: Store, clock: FrozenClock, phone: str, *, verified: bool 
     `verified` gives it a real name (no ID number: enough for paying).
     """
     now = clock.now()
-    with store.writing() as conn:
-        account_id = create_account(conn, phone, f"买家{phone[-4:]}", "not-a-hash", now)
+    with store.writing() as tx:
+        account_id = create_account(tx, phone, f"买家{phone[-4:]}", "not-a-hash", now)
         if verified:
-            conn.execute("UPDATE account SET real_name = '王五' WHERE id = ?", (account_id,))
-        return log_in(conn, account_id, clock=clock, device="test", how="test").token
+            tx.execute("UPDATE account SET real_name = '王五' WHERE id = :id", id=account_id)
+        return log_in(tx, account_id, clock=clock, device="test", how="test").token
 
 
 def set_pay_password(store: Store, token: str, clock: FrozenClock) -> None:
@@ -250,38 +251,37 @@ def place(
 # -- reading the store ----------------------------------------------------------------------
 
 
-def value(store: Store, sql: str, *params: object) -> Any:
-    """The first column of the first row of a query."""
-    with store.reading() as conn:
-        row = conn.execute(sql, params).fetchone()
+def value(store: Store, sql: str, /, **params: object) -> Any:
+    """The first column of the first row of a query (named parameters)."""
+    with store.reading() as tx:
+        row = tx.fetch_one(sql, **params)
     assert row is not None, sql
     return row[0]
 
 
-def rows(store: Store, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """All rows of a query."""
-    with store.reading() as conn:
-        return [tuple(row) for row in conn.execute(sql, params)]
+def rows(store: Store, sql: str, /, **params: object) -> list[tuple[Any, ...]]:
+    """All rows of a query (named parameters)."""
+    with store.reading() as tx:
+        return [tuple(row) for row in tx.fetch_all(sql, **params)]
 
 
 def stock(store: Store, sku_id: int) -> tuple[int, int]:
     """(the SKU's stock, its product's stock)."""
-    with store.reading() as conn:
-        row = conn.execute(
+    with store.reading() as tx:
+        row = tx.fetch_one(
             "SELECT k.stock, p.stock FROM sku AS k JOIN product AS p ON p.id = k.product_id"
-            " WHERE k.id = ?",
-            (sku_id,),
-        ).fetchone()
+            " WHERE k.id = :id",
+            id=sku_id,
+        )
+    assert row is not None, sku_id
     return int(row[0]), int(row[1])
 
 
 def balance(store: Store, account_id: int) -> int:
     """The wallet balance (0 without a wallet)."""
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT balance FROM wallet WHERE account_id = ?", (account_id,)
-        ).fetchone()
-    return int(row[0]) if row else 0
+    with store.reading() as tx:
+        found = tx.fetch_value("SELECT balance FROM wallet WHERE account_id = :id", id=account_id)
+    return int(found) if found is not None else 0
 
 
 def ledger_sum(store: Store, account_id: int) -> int:
@@ -289,15 +289,15 @@ def ledger_sum(store: Store, account_id: int) -> int:
     return int(
         value(
             store,
-            "SELECT COALESCE(SUM(amount), 0) FROM wallet_entry WHERE account_id = ?",
-            account_id,
+            "SELECT COALESCE(SUM(amount), 0) FROM wallet_entry WHERE account_id = :id",
+            id=account_id,
         )
     )
 
 
 def checkout_status(store: Store, checkout_no: str) -> str:
     """The status column of a checkout."""
-    return str(value(store, "SELECT status FROM checkout WHERE no = ?", checkout_no))
+    return str(value(store, "SELECT status FROM checkout WHERE no = :no", no=checkout_no))
 
 
 def order_statuses(store: Store, checkout_no: str) -> list[str]:
@@ -307,8 +307,8 @@ def order_statuses(store: Store, checkout_no: str) -> list[str]:
         for (status,) in rows(
             store,
             "SELECT o.status FROM shop_order AS o JOIN checkout AS c ON c.id = o.checkout_id"
-            " WHERE c.no = ? ORDER BY o.id",
-            checkout_no,
+            " WHERE c.no = :no ORDER BY o.id",
+            no=checkout_no,
         )
     ]
 
@@ -318,15 +318,15 @@ def payment_events(store: Store, payment_no: str) -> list[tuple[object, ...]]:
     return rows(
         store,
         "SELECT e.from_status, e.to_status, e.detail FROM payment_event AS e"
-        " JOIN payment AS p ON p.id = e.payment_id WHERE p.no = ? ORDER BY e.id",
-        payment_no,
+        " JOIN payment AS p ON p.id = e.payment_id WHERE p.no = :no ORDER BY e.id",
+        no=payment_no,
     )
 
 
 def trade_status(store: Store, trade_no: str | None) -> str:
     """The gateway's status of a trade."""
     assert trade_no is not None
-    return str(value(store, "SELECT status FROM gateway_trade WHERE trade_no = ?", trade_no))
+    return str(value(store, "SELECT status FROM gateway_trade WHERE trade_no = :no", no=trade_no))
 
 
 def scan(store: Store, view: PaymentView, clock: FrozenClock, **delays: Any) -> bool:
@@ -338,10 +338,11 @@ def scan(store: Store, view: PaymentView, clock: FrozenClock, **delays: Any) -> 
 def dump(
     store: Store, tables: Iterable[str] = ORDERING_TABLES
 ) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the tables an ordering step may change, to compare before and after."""
-    with store.reading() as conn:
+    """Every row of the tables an ordering step may change, to compare before and after
+    (ordered by their first column, the primary key)."""
+    with store.reading() as tx:
         return {
-            table: [tuple(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+            table: [tuple(row) for row in tx.fetch_all(f"SELECT * FROM {table} ORDER BY 1")]
             for table in tables
         }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kstui
+from kstui.cli.click_texts import MESSAGES, PLURALS
 from kstui.i18n import (
     LANGS,
     Lang,
@@ -30,7 +31,9 @@ from kstui.services import errors
 from kstui.services.accounts.identity import Strength
 from kstui.services.catalog.errors import InvalidLimit, QueryTooLong
 from kstui.services.catalog.listing import Sort
+from kstui.services.jobs import STEPS
 from kstui.services.payments.wallet import EntryKind
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.settings import DEVICE_KINDS
 from kstui.store.enums import InvoiceKind, OrderStatus, PaymentMethod, ReturnPolicy
 
@@ -161,6 +164,9 @@ def test_f_string_key_families_are_all_known() -> None:
         "payments.cashier.failure.",
         "orders.order_status.",
         "payments.ledger.",
+        "app.click.",
+        "app.cli.sim.step.",
+        "app.cli.sim.limit.",
     }
 
 
@@ -194,6 +200,9 @@ def test_f_string_key_families_exist(lang: Lang) -> None:
     wanted |= {f"orders.order_status.{s.value}" for s in OrderStatus}
     wanted |= {f"payments.ledger.{k.value}" for k in EntryKind}
     assert len(wanted) == 5 + 4 + 6 + 5 + 4 + 2 + 1 + 4 + 3 + 2 + 5 + 3
+    wanted |= {f"app.click.{part}" for part in (*MESSAGES.values(), *PLURALS.values())}
+    wanted |= {f"app.cli.sim.step.{step.name}" for step in STEPS}
+    wanted |= {f"app.cli.sim.limit.{name}" for name, _ in DEFAULT_LIMITS.items()}
     assert wanted - keys == set()
 
 

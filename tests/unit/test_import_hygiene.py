@@ -29,7 +29,7 @@ def _domain_modules() -> list[str]:
 def test_every_domain_module_is_found() -> None:
     modules = _domain_modules()
     assert "kstui.services.catalog.listing" in modules
-    assert "kstui.store.db" in modules
+    assert "kstui.store.interface" in modules
     assert "kstui.providers.clock" in modules
 
 

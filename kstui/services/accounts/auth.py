@@ -1,17 +1,16 @@
 """Accounts: registration, the ways of logging in, and sessions.
 
-Every write runs in one `BEGIN IMMEDIATE` transaction (`Store.writing`). Password
-hashing (argon2id, ~0.1 s) is done before the write transaction, never inside it, so
-that logins of other shoppers do not queue behind it; what was read is checked again
-inside. Where a failure must still leave a trace (a wrong SMS code counts a try, a
-wrong password counts towards the lock), the trace is committed and the error raised
-after the transaction.
+Every write runs in one write transaction (`Store.writing`). Password hashing
+(argon2id, ~0.1 s) is done before the write transaction, never inside it, so that
+logins of other shoppers do not queue behind it; what was read is checked again inside,
+by conditional statements (concurrent write transactions may run at once). Where a
+failure must still leave a trace (a wrong SMS code counts a try, a wrong password counts
+towards the lock), the trace is committed and the error raised after the transaction.
 """
 
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from kstui.providers.social import SocialIdentity
 from kstui.services.accounts.errors import (
     AlreadyLinked,
     LoginFailed,
+    NotLoggedIn,
     PasswordLocked,
     PhoneNotRegistered,
     PhoneTaken,
@@ -35,6 +35,7 @@ from kstui.services.accounts.identity import check_new_password, normalize_phone
 from kstui.services.accounts.lockout import (
     PASSWORD_LOCK,
     clear,
+    clear_unless_locked,
     locked_until,
     minutes_left,
     record_failure,
@@ -57,7 +58,7 @@ from kstui.services.accounts.records import (
 )
 from kstui.services.accounts.sms_codes import Purpose, check_code, send_code
 from kstui.services.errors import DomainError
-from kstui.store.db import Store, db_time, from_db_time
+from kstui.store.interface import Store, Transaction, from_db_time
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def request_code(
         InvalidPhone, SendTooSoon, DailySmsLimit.
     """
     phone = normalize_phone(phone_text)
-    with store.writing() as conn:
-        return send_code(conn, phone, purpose, clock=clock, sms=sms)
+    with store.writing() as tx:
+        return send_code(tx, phone, purpose, clock=clock, sms=sms)
 
 
 def request_code_for_account(
@@ -114,9 +115,9 @@ def request_code_for_account(
     Raises:
         NotLoggedIn, SendTooSoon, DailySmsLimit.
     """
-    with store.writing() as conn:
-        phone = phone_of(conn, session_account(conn, token, clock=clock))
-        return send_code(conn, phone, purpose, clock=clock, sms=sms)
+    with store.writing() as tx:
+        phone = phone_of(tx, session_account(tx, token, clock=clock))
+        return send_code(tx, phone, purpose, clock=clock, sms=sms)
 
 
 def preview_code(
@@ -131,8 +132,8 @@ def preview_code(
         InvalidPhone, CodeRejected.
     """
     phone = normalize_phone(phone_text)
-    with store.writing() as conn:
-        rejected = check_code(conn, phone, purpose, code, clock=clock, consume=False)
+    with store.writing() as tx:
+        rejected = check_code(tx, phone, purpose, code, clock=clock, consume=False)
     if rejected is not None:
         raise rejected
 
@@ -150,15 +151,15 @@ def login_with_code(
     """
     phone = normalize_phone(phone_text)
     failure: DomainError | None = None
-    with store.writing() as conn:
-        failure = check_code(conn, phone, Purpose.LOGIN, code, clock=clock)
+    with store.writing() as tx:
+        failure = check_code(tx, phone, Purpose.LOGIN, code, clock=clock)
         if failure is None:
-            account_id = account_with_phone(conn, phone)
+            account_id = account_with_phone(tx, phone)
             if account_id is None:
                 failure = PhoneNotRegistered()
             else:
-                clear(conn, PASSWORD_LOCK, phone)
-                result = log_in(conn, account_id, clock=clock, device=device, how="code")
+                clear(tx, PASSWORD_LOCK, phone)
+                result = log_in(tx, account_id, clock=clock, device=device, how="code")
     if failure is not None:
         raise failure
     return result
@@ -181,9 +182,9 @@ def login_with_password(
     except DomainError:
         phone = None
     now = clock.now()
-    with store.reading() as conn:
-        row = _password_row(conn, phone)
-        until = locked_until(conn, PASSWORD_LOCK, phone, now=now) if phone else None
+    with store.reading() as tx:
+        row = _password_row(tx, phone)
+        until = locked_until(tx, PASSWORD_LOCK, phone, now=now) if phone else None
     if until is not None:
         raise PasswordLocked(until=until, minutes=minutes_left(until, now))
     stored = row[1] if row else None
@@ -194,22 +195,24 @@ def login_with_password(
     if right and stored is not None and needs_rehash(password_hasher(), stored):
         rehashed = hash_secret(password_hasher(), password)
     failure: DomainError | None = None
-    with store.writing() as conn:
-        until = locked_until(conn, PASSWORD_LOCK, phone, now=now)
-        if until is not None:  # other tries locked it meanwhile
-            failure = PasswordLocked(until=until, minutes=minutes_left(until, now))
-        elif right and row is not None and _password_row(conn, phone) == row:
+    with store.writing() as tx:
+        if right and row is not None and _password_still(tx, phone, row):
             account_id = row[0]
-            clear(conn, PASSWORD_LOCK, phone)
-            if rehashed is not None:
-                conn.execute(
-                    "UPDATE account SET password_hash = ? WHERE id = ?", (rehashed, account_id)
+            until = clear_unless_locked(tx, PASSWORD_LOCK, phone, now=now)
+            if until is not None:  # other tries locked it meanwhile
+                failure = PasswordLocked(until=until, minutes=minutes_left(until, now))
+            else:
+                if rehashed is not None:
+                    tx.execute(
+                        "UPDATE account SET password_hash = :password_hash WHERE id = :id",
+                        password_hash=rehashed,
+                        id=account_id,
+                    )
+                result = log_in_or_challenge(
+                    tx, account_id, clock=clock, device=device, how="password"
                 )
-            result = log_in_or_challenge(
-                conn, account_id, clock=clock, device=device, how="password"
-            )
-        else:
-            failure = _password_failure(conn, phone, row[0] if row else None, now=now)
+        else:  # a lock other tries started meanwhile is told, and this one not counted
+            failure = _password_failure(tx, phone, row[0] if row else None, now=now)
     if failure is not None:
         raise failure
     return result
@@ -223,11 +226,9 @@ def send_second_factor_code(
     Raises:
         NotLoggedIn, SendTooSoon, DailySmsLimit.
     """
-    with store.writing() as conn:
-        account_id = pending_account(conn, challenge, clock=clock)
-        return send_code(
-            conn, phone_of(conn, account_id), Purpose.SECOND_FACTOR, clock=clock, sms=sms
-        )
+    with store.writing() as tx:
+        account_id = pending_account(tx, challenge, clock=clock)
+        return send_code(tx, phone_of(tx, account_id), Purpose.SECOND_FACTOR, clock=clock, sms=sms)
 
 
 def complete_second_factor(store: Store, challenge: str, code: str, *, clock: Clock) -> LoggedIn:
@@ -237,20 +238,23 @@ def complete_second_factor(store: Store, challenge: str, code: str, *, clock: Cl
         NotLoggedIn: the challenge is unknown or older than 10 minutes.
         CodeRejected.
     """
-    with store.writing() as conn:
-        account_id = pending_account(conn, challenge, clock=clock)
-        failure = check_code(
-            conn, phone_of(conn, account_id), Purpose.SECOND_FACTOR, code, clock=clock
-        )
+    with store.writing() as tx:
+        account_id = pending_account(tx, challenge, clock=clock)
+        failure = check_code(tx, phone_of(tx, account_id), Purpose.SECOND_FACTOR, code, clock=clock)
         if failure is None:
             now = clock.now()
-            conn.execute(
-                "UPDATE login_session SET pending = 0, last_seen_at = ?, expires_at = ?"
-                " WHERE token_hash = ?",
-                (db_time(now), db_time(now + SESSION_TTL), token_hash(challenge)),
+            completed = tx.execute(
+                "UPDATE login_session SET pending = FALSE, last_seen_at = :now,"
+                " expires_at = :expires_at"
+                " WHERE token_hash = :token_hash AND pending AND ended_at IS NULL",
+                now=now,
+                expires_at=now + SESSION_TTL,
+                token_hash=token_hash(challenge),
             )
-            record_event(conn, account_id, "login", now, "second_factor")
-            info = account_info(conn, account_id)
+            if not completed:  # ended meanwhile (the whole transaction is undone)
+                raise NotLoggedIn()
+            record_event(tx, account_id, "login", now, "second_factor")
+            info = account_info(tx, account_id)
     if failure is not None:
         raise failure
     return LoggedIn(token=challenge, account=info)
@@ -261,15 +265,17 @@ def login_with_social(
 ) -> LoggedIn | SecondFactorNeeded | PhoneNeeded:
     """微信/QQ 登录: sign in to the linked account (after an SMS code if second
     verification is on), or ask for a phone to create one."""
-    with store.writing() as conn:
-        row = conn.execute(
-            "SELECT account_id FROM linked_identity WHERE provider = ? AND subject = ?",
-            (identity.provider.value, identity.subject),
-        ).fetchone()
-        if row is None:
+    with store.writing() as tx:
+        linked = tx.fetch_value(
+            "SELECT account_id FROM linked_identity WHERE provider = :provider"
+            " AND subject = :subject",
+            provider=identity.provider.value,
+            subject=identity.subject,
+        )
+        if linked is None:
             return PhoneNeeded(identity=identity)
         return log_in_or_challenge(
-            conn, row[0], clock=clock, device=device, how=identity.provider.value
+            tx, int(linked), clock=clock, device=device, how=identity.provider.value
         )
 
 
@@ -290,26 +296,26 @@ def bind_phone(
     phone = normalize_phone(phone_text)
     unusable = hash_secret(password_hasher(), secrets.token_urlsafe(24))
     failure: DomainError | None = None
-    with store.writing() as conn:
-        failure = check_code(conn, phone, Purpose.BIND_PHONE, code, clock=clock)
-        account_id = account_with_phone(conn, phone)
+    with store.writing() as tx:
+        failure = check_code(tx, phone, Purpose.BIND_PHONE, code, clock=clock)
+        account_id = account_with_phone(tx, phone)
         if failure is None:
-            failure = _cannot_link(conn, identity, account_id)
+            failure = _cannot_link(tx, identity, account_id)
         if failure is None:
             now = clock.now()
             if account_id is None:
-                account_id = create_account(conn, phone, identity.nickname[:30], unusable, now)
-            conn.execute(
-                "INSERT INTO linked_identity (account_id, provider, subject, nickname, linked_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (account_id, identity.provider.value, identity.subject, identity.nickname,
-                 db_time(now)),
-            )  # fmt: skip
-            record_event(conn, account_id, "linked", now, identity.provider.value)
-            clear(conn, PASSWORD_LOCK, phone)
-            result = log_in(
-                conn, account_id, clock=clock, device=device, how=identity.provider.value
-            )
+                account_id = create_account(tx, phone, identity.nickname[:30], unusable, now)
+                if account_id is None:  # created meanwhile by another transaction: link that
+                    account_id = account_with_phone(tx, phone)
+                    failure = _cannot_link(tx, identity, account_id)
+            if failure is None:
+                assert account_id is not None
+                _link(tx, account_id, identity, now)
+                record_event(tx, account_id, "linked", now, identity.provider.value)
+                clear(tx, PASSWORD_LOCK, phone)
+                result = log_in(
+                    tx, account_id, clock=clock, device=device, how=identity.provider.value
+                )
     if failure is not None:
         raise failure
     return result
@@ -335,16 +341,17 @@ def register(
     phone = normalize_phone(phone_text)
     check_new_password(password, confirm)
     password_hash = hash_secret(password_hasher(), password)
-    with store.writing() as conn:
-        failure: DomainError | None = check_code(conn, phone, Purpose.REGISTER, code, clock=clock)
-        if failure is None and account_with_phone(conn, phone) is not None:
-            failure = PhoneTaken()
+    with store.writing() as tx:
+        failure: DomainError | None = check_code(tx, phone, Purpose.REGISTER, code, clock=clock)
         if failure is None:
             now = clock.now()
             name = nickname or f"快手用户{phone[-4:]}"
-            account_id = create_account(conn, phone, name, password_hash, now)
-            clear(conn, PASSWORD_LOCK, phone)  # guesses before it existed do not count
-            result = log_in(conn, account_id, clock=clock, device=device, how="register")
+            account_id = create_account(tx, phone, name, password_hash, now)
+            if account_id is None:  # the phone has an account (the code is used up all the same)
+                failure = PhoneTaken()
+            else:
+                clear(tx, PASSWORD_LOCK, phone)  # guesses before it existed do not count
+                result = log_in(tx, account_id, clock=clock, device=device, how="register")
     if failure is not None:
         raise failure
     return result
@@ -358,44 +365,47 @@ def account_for_token(store: Store, token: str | None, *, clock: Clock) -> Accou
     if not token:
         return None
     now = clock.now()
-    with store.writing() as conn:
-        row = conn.execute(
-            "SELECT id, account_id FROM login_session WHERE token_hash = ? AND ended_at IS NULL"
-            " AND pending = 0 AND expires_at > ?",
-            (token_hash(token), db_time(now)),
-        ).fetchone()
+    with store.writing() as tx:
+        row = tx.fetch_one(
+            "SELECT id, account_id FROM login_session WHERE token_hash = :token_hash"
+            " AND ended_at IS NULL AND NOT pending AND expires_at > :now",
+            token_hash=token_hash(token),
+            now=now,
+        )
         if row is None:
             return None
-        conn.execute(
-            "UPDATE login_session SET last_seen_at = ? WHERE id = ?", (db_time(now), row[0])
+        tx.execute(
+            "UPDATE login_session SET last_seen_at = :now WHERE id = :id", now=now, id=row[0]
         )
-        return account_info(conn, row[1])
+        return account_info(tx, row[1])
 
 
 def logout(store: Store, token: str, *, clock: Clock) -> None:
     """End the session of this device."""
     now = clock.now()
-    with store.writing() as conn:
-        row = conn.execute(
-            "SELECT id, account_id FROM login_session WHERE token_hash = ? AND ended_at IS NULL",
-            (token_hash(token),),
-        ).fetchone()
-        if row is not None:
-            conn.execute(
-                "UPDATE login_session SET ended_at = ? WHERE id = ?", (db_time(now), row[0])
-            )
-            record_event(conn, row[1], "logout", now)
+    with store.writing() as tx:
+        ended = tx.fetch_one(
+            "UPDATE login_session SET ended_at = :now WHERE token_hash = :token_hash"
+            " AND ended_at IS NULL RETURNING account_id",
+            now=now,
+            token_hash=token_hash(token),
+        )
+        if ended is not None:
+            record_event(tx, ended[0], "logout", now)
 
 
-def sessions(conn: sqlite3.Connection, token: str, *, clock: Clock) -> list[SessionInfo]:
+def sessions(tx: Transaction, token: str, *, clock: Clock) -> list[SessionInfo]:
     """The devices logged in to the account of `token`, this one first."""
-    account_id = session_account(conn, token, clock=clock)
+    account_id = session_account(tx, token, clock=clock)
     current = token_hash(token)
-    rows = conn.execute(
+    rows = tx.fetch_all(
         "SELECT id, device, created_at, last_seen_at, token_hash FROM login_session"
-        " WHERE account_id = ? AND ended_at IS NULL AND pending = 0 AND expires_at > ?"
-        " ORDER BY token_hash = ? DESC, last_seen_at DESC",
-        (account_id, db_time(clock.now()), current),
+        " WHERE account_id = :account_id AND ended_at IS NULL AND NOT pending"
+        " AND expires_at > :now"
+        " ORDER BY token_hash = :current DESC, last_seen_at DESC, id",
+        account_id=account_id,
+        now=clock.now(),
+        current=current,
     )
     return [
         SessionInfo(sid, device, from_db_time(created), from_db_time(seen), th == current)
@@ -417,31 +427,33 @@ def security_lists(store: Store, token: str, *, clock: Clock) -> SecurityLists:
     Raises:
         NotLoggedIn.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        return SecurityLists(sessions(conn, token, clock=clock), linked_accounts(conn, account_id))
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        return SecurityLists(sessions(tx, token, clock=clock), linked_accounts(tx, account_id))
 
 
 def end_session(store: Store, token: str, session_id: int, *, clock: Clock) -> None:
     """End another device's session (下线)."""
     now = clock.now()
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        ended = conn.execute(
-            "UPDATE login_session SET ended_at = ? WHERE id = ? AND account_id = ?"
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        ended = tx.execute(
+            "UPDATE login_session SET ended_at = :now WHERE id = :id AND account_id = :account_id"
             " AND ended_at IS NULL",
-            (db_time(now), session_id, account_id),
+            now=now,
+            id=session_id,
+            account_id=account_id,
         )
-        if ended.rowcount:
-            record_event(conn, account_id, "session_ended", now, str(session_id))
+        if ended:
+            record_event(tx, account_id, "session_ended", now, str(session_id))
 
 
-def linked_accounts(conn: sqlite3.Connection, account_id: int) -> list[LinkedAccount]:
+def linked_accounts(tx: Transaction, account_id: int) -> list[LinkedAccount]:
     """微信 / QQ accounts linked to this account."""
-    rows = conn.execute(
-        "SELECT provider, nickname, linked_at FROM linked_identity WHERE account_id = ?"
-        " ORDER BY linked_at",
-        (account_id,),
+    rows = tx.fetch_all(
+        "SELECT provider, nickname, linked_at FROM linked_identity WHERE account_id = :account_id"
+        " ORDER BY linked_at, id",
+        account_id=account_id,
     )
     return [LinkedAccount(p, n, from_db_time(at)) for p, n, at in rows]
 
@@ -449,42 +461,84 @@ def linked_accounts(conn: sqlite3.Connection, account_id: int) -> list[LinkedAcc
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _password_row(conn: sqlite3.Connection, phone: str | None) -> tuple[int, str] | None:
+def _password_row(tx: Transaction, phone: str | None) -> tuple[int, str] | None:
     if phone is None:
         return None
-    row = conn.execute("SELECT id, password_hash FROM account WHERE phone = ?", (phone,))
-    found = row.fetchone()
+    found = tx.fetch_one("SELECT id, password_hash FROM account WHERE phone = :phone", phone=phone)
     return None if found is None else (int(found[0]), str(found[1]))
 
 
+def _password_still(tx: Transaction, phone: str, row: tuple[int, str]) -> bool:
+    """Inside the write: is `row` still the phone's account and password?
+
+    A conditional no-op update rather than a read: it also holds the account's row
+    until the transaction ends, so that a password change made meanwhile waits for this
+    login (and ends its new session) instead of passing it by.
+    """
+    account_id, stored = row
+    return bool(
+        tx.execute(
+            "UPDATE account SET password_hash = password_hash"
+            " WHERE id = :id AND phone = :phone AND password_hash = :stored",
+            id=account_id,
+            phone=phone,
+            stored=stored,
+        )
+    )
+
+
 def _password_failure(
-    conn: sqlite3.Connection, phone: str, account_id: int | None, *, now: datetime
+    tx: Transaction, phone: str, account_id: int | None, *, now: datetime
 ) -> DomainError:
     """Count a wrong password for `phone`; the error to show."""
-    failure = record_failure(conn, PASSWORD_LOCK, phone, now=now)
+    failure = record_failure(tx, PASSWORD_LOCK, phone, now=now)
     if failure.locked_until is None:
         return LoginFailed(reason="tries", left=failure.left)
-    if account_id is not None:
-        record_event(conn, account_id, "password_locked", now)
+    if account_id is not None and not failure.already_locked:
+        record_event(tx, account_id, "password_locked", now)
     return PasswordLocked(
         until=failure.locked_until, minutes=minutes_left(failure.locked_until, now)
     )
 
 
 def _cannot_link(
-    conn: sqlite3.Connection, identity: SocialIdentity, account_id: int | None
+    tx: Transaction, identity: SocialIdentity, account_id: int | None
 ) -> AlreadyLinked | None:
-    linked = conn.execute(
-        "SELECT 1 FROM linked_identity WHERE provider = ? AND subject = ?",
-        (identity.provider.value, identity.subject),
-    ).fetchone()
+    linked = tx.fetch_one(
+        "SELECT 1 FROM linked_identity WHERE provider = :provider AND subject = :subject",
+        provider=identity.provider.value,
+        subject=identity.subject,
+    )
     if linked is not None:
         return AlreadyLinked(reason="identity")
     if account_id is not None:
-        same_kind = conn.execute(
-            "SELECT 1 FROM linked_identity WHERE account_id = ? AND provider = ?",
-            (account_id, identity.provider.value),
-        ).fetchone()
+        same_kind = tx.fetch_one(
+            "SELECT 1 FROM linked_identity WHERE account_id = :account_id AND provider = :provider",
+            account_id=account_id,
+            provider=identity.provider.value,
+        )
         if same_kind is not None:
             return AlreadyLinked(reason="provider")
     return None
+
+
+def _link(tx: Transaction, account_id: int, identity: SocialIdentity, now: datetime) -> None:
+    """Link the identity to the account.
+
+    Raises:
+        AlreadyLinked: the identity, or one of its provider for this account, was linked
+            meanwhile by another transaction (this one is undone whole: nothing of it,
+            not even an account it created, is kept).
+    """
+    linked = tx.execute(
+        "INSERT INTO linked_identity (account_id, provider, subject, nickname, linked_at)"
+        " VALUES (:account_id, :provider, :subject, :nickname, :linked_at)"
+        " ON CONFLICT DO NOTHING",  # either unique key: (provider, subject), one per provider
+        account_id=account_id,
+        provider=identity.provider.value,
+        subject=identity.subject,
+        nickname=identity.nickname,
+        linked_at=now,
+    )
+    if not linked:
+        raise _cannot_link(tx, identity, account_id) or AlreadyLinked(reason="identity")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,8 +18,8 @@ from kstui.services.accounts.errors import NotLoggedIn
 from kstui.services.accounts.identity import is_minor
 from kstui.services.accounts.lockout import PAYMENT_LOCK
 from kstui.store.coupon_grants import grant_new_user_coupons
-from kstui.store.db import db_time, from_db_time
 from kstui.store.enums import Role
+from kstui.store.interface import Transaction, from_db_date, from_db_time
 
 SESSION_TTL = timedelta(days=30)
 SECOND_FACTOR_TTL = timedelta(minutes=10)
@@ -67,22 +66,25 @@ class SecondFactorNeeded:
     phone: str
 
 
-def account_info(conn: sqlite3.Connection, account_id: int) -> AccountInfo:
+def account_info(tx: Transaction, account_id: int) -> AccountInfo:
     """An account by id."""
-    (aid, phone, nickname, role, real_name, birth, second, payment_hash, locked) = conn.execute(
+    row = tx.fetch_one(
         "SELECT a.id, a.phone, a.nickname, a.role, a.real_name, a.birth_date, a.second_factor,"
         " a.payment_password_hash, l.locked_until FROM account a"
-        " LEFT JOIN lockout l ON l.scope = ? AND l.subject = CAST(a.id AS TEXT)"
-        " WHERE a.id = ?",
-        (PAYMENT_LOCK.scope, account_id),
-    ).fetchone()
+        " LEFT JOIN lockout l ON l.scope = :scope AND l.subject = CAST(a.id AS TEXT)"
+        " WHERE a.id = :id",
+        scope=PAYMENT_LOCK.scope,
+        id=account_id,
+    )
+    assert row is not None, f"no account {account_id}"
+    (aid, phone, nickname, role, real_name, birth, second, payment_hash, locked) = row
     return AccountInfo(
         id=aid,
         phone=phone,
         nickname=nickname,
         role=Role(role),
         real_name=real_name,
-        birth_date=date.fromisoformat(birth) if birth else None,
+        birth_date=from_db_date(birth) if birth else None,
         second_factor=bool(second),
         has_payment_password=payment_hash is not None,
         payment_locked_until=from_db_time(locked) if locked else None,
@@ -94,105 +96,128 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def account_with_phone(conn: sqlite3.Connection, phone: str) -> int | None:
+def account_with_phone(tx: Transaction, phone: str) -> int | None:
     """The id of the account of `phone`, if there is one."""
-    row = conn.execute("SELECT id FROM account WHERE phone = ?", (phone,)).fetchone()
-    return None if row is None else int(row[0])
+    found = tx.fetch_value("SELECT id FROM account WHERE phone = :phone", phone=phone)
+    return None if found is None else int(found)
 
 
-def phone_of(conn: sqlite3.Connection, account_id: int) -> str:
+def phone_of(tx: Transaction, account_id: int) -> str:
     """The phone number of an account."""
-    return str(conn.execute("SELECT phone FROM account WHERE id = ?", (account_id,)).fetchone()[0])
+    return str(tx.fetch_value("SELECT phone FROM account WHERE id = :id", id=account_id))
 
 
 def create_account(
-    conn: sqlite3.Connection, phone: str, nickname: str, password_hash: str, now: datetime
-) -> int:
-    """A new shopper's account, with the new-user coupons; its id."""
-    cursor = conn.execute(
+    tx: Transaction, phone: str, nickname: str, password_hash: str, now: datetime
+) -> int | None:
+    """A new shopper's account, with the new-user coupons; its id.
+
+    None (and nothing written) when the phone has an account already, also one created
+    by another transaction at the same moment: the phone's unique key decides, and the
+    transaction can go on.
+    """
+    row = tx.fetch_one(
         "INSERT INTO account (phone, nickname, password_hash, role, created_at, second_factor)"
-        " VALUES (?, ?, ?, ?, ?, 0)",
-        (phone, nickname, password_hash, Role.SHOPPER.value, db_time(now)),
+        " VALUES (:phone, :nickname, :password_hash, :role, :created_at, FALSE)"
+        " ON CONFLICT (phone) DO NOTHING RETURNING id",
+        phone=phone,
+        nickname=nickname,
+        password_hash=password_hash,
+        role=Role.SHOPPER.value,
+        created_at=now,
     )
-    assert cursor.lastrowid is not None
-    record_event(conn, cursor.lastrowid, "registered", now)
-    grant_new_user_coupons(conn, cursor.lastrowid, now)
-    return cursor.lastrowid
+    if row is None:
+        return None
+    account_id = int(row[0])
+    record_event(tx, account_id, "registered", now)
+    grant_new_user_coupons(tx, account_id, now)
+    return account_id
 
 
 def new_session(
-    conn: sqlite3.Connection, account_id: int, *, clock: Clock, device: str, pending: bool
+    tx: Transaction, account_id: int, *, clock: Clock, device: str, pending: bool
 ) -> str:
     """Start a session; its token. A pending one waits for a second-verification code."""
     now = clock.now()
     token = secrets.token_urlsafe(32)
     ttl = SECOND_FACTOR_TTL if pending else SESSION_TTL
-    conn.execute(
+    tx.execute(
         "INSERT INTO login_session (account_id, token_hash, device, created_at, last_seen_at,"
-        " expires_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (account_id, token_hash(token), device[:60], db_time(now), db_time(now),
-         db_time(now + ttl), int(pending)),
-    )  # fmt: skip
+        " expires_at, pending)"
+        " VALUES (:account_id, :token_hash, :device, :now, :now, :expires_at, :pending)",
+        account_id=account_id,
+        token_hash=token_hash(token),
+        device=device[:60],
+        now=now,
+        expires_at=now + ttl,
+        pending=pending,
+    )
     return token
 
 
-def log_in(
-    conn: sqlite3.Connection, account_id: int, *, clock: Clock, device: str, how: str
-) -> LoggedIn:
+def log_in(tx: Transaction, account_id: int, *, clock: Clock, device: str, how: str) -> LoggedIn:
     """A new session of the account on `device`, noted as a login `how`."""
-    token = new_session(conn, account_id, clock=clock, device=device, pending=False)
-    record_event(conn, account_id, "login", clock.now(), how)
-    return LoggedIn(token=token, account=account_info(conn, account_id))
+    token = new_session(tx, account_id, clock=clock, device=device, pending=False)
+    record_event(tx, account_id, "login", clock.now(), how)
+    return LoggedIn(token=token, account=account_info(tx, account_id))
 
 
 def log_in_or_challenge(
-    conn: sqlite3.Connection, account_id: int, *, clock: Clock, device: str, how: str
+    tx: Transaction, account_id: int, *, clock: Clock, device: str, how: str
 ) -> LoggedIn | SecondFactorNeeded:
     """Log in, or (with second verification on) wait for an SMS code first."""
-    row = conn.execute("SELECT second_factor FROM account WHERE id = ?", (account_id,)).fetchone()
-    if row[0]:
-        challenge = new_session(conn, account_id, clock=clock, device=device, pending=True)
-        return SecondFactorNeeded(challenge=challenge, phone=phone_of(conn, account_id))
-    return log_in(conn, account_id, clock=clock, device=device, how=how)
+    second_factor = tx.fetch_value(
+        "SELECT second_factor FROM account WHERE id = :id", id=account_id
+    )
+    if second_factor:
+        challenge = new_session(tx, account_id, clock=clock, device=device, pending=True)
+        return SecondFactorNeeded(challenge=challenge, phone=phone_of(tx, account_id))
+    return log_in(tx, account_id, clock=clock, device=device, how=how)
 
 
-def pending_account(conn: sqlite3.Connection, challenge: str, *, clock: Clock) -> int:
+def pending_account(tx: Transaction, challenge: str, *, clock: Clock) -> int:
     """The account a second-verification challenge is for.
 
     Raises:
         NotLoggedIn: the challenge is unknown, used or older than 10 minutes.
     """
-    row = conn.execute(
-        "SELECT account_id FROM login_session WHERE token_hash = ? AND pending = 1"
-        " AND ended_at IS NULL AND expires_at > ?",
-        (token_hash(challenge), db_time(clock.now())),
-    ).fetchone()
-    if row is None:
+    found = tx.fetch_value(
+        "SELECT account_id FROM login_session WHERE token_hash = :token_hash AND pending"
+        " AND ended_at IS NULL AND expires_at > :now",
+        token_hash=token_hash(challenge),
+        now=clock.now(),
+    )
+    if found is None:
         raise NotLoggedIn()
-    return int(row[0])
+    return int(found)
 
 
-def session_account(conn: sqlite3.Connection, token: str, *, clock: Clock) -> int:
+def session_account(tx: Transaction, token: str, *, clock: Clock) -> int:
     """The account a device's token is logged in to.
 
     Raises:
         NotLoggedIn: the session ended or expired.
     """
-    row = conn.execute(
-        "SELECT account_id FROM login_session WHERE token_hash = ? AND pending = 0"
-        " AND ended_at IS NULL AND expires_at > ?",
-        (token_hash(token), db_time(clock.now())),
-    ).fetchone()
-    if row is None:
+    found = tx.fetch_value(
+        "SELECT account_id FROM login_session WHERE token_hash = :token_hash AND NOT pending"
+        " AND ended_at IS NULL AND expires_at > :now",
+        token_hash=token_hash(token),
+        now=clock.now(),
+    )
+    if found is None:
         raise NotLoggedIn()
-    return int(row[0])
+    return int(found)
 
 
 def record_event(
-    conn: sqlite3.Connection, account_id: int, kind: str, at: datetime, detail: str = ""
+    tx: Transaction, account_id: int, kind: str, at: datetime, detail: str = ""
 ) -> None:
     """Note something that happened to the account's security."""
-    conn.execute(
-        "INSERT INTO account_event (account_id, kind, at, detail) VALUES (?, ?, ?, ?)",
-        (account_id, kind, db_time(at), detail),
+    tx.execute(
+        "INSERT INTO account_event (account_id, kind, at, detail)"
+        " VALUES (:account_id, :kind, :at, :detail)",
+        account_id=account_id,
+        kind=kind,
+        at=at,
+        detail=detail,
     )

@@ -1,17 +1,17 @@
 """Account security: the login password, the payment password, second verification and
 real-name verification.
 
-As in `accounts`, argon2 hashing happens before the `BEGIN IMMEDIATE` write
-transaction; inside it, what was read is checked again. Wrong current passwords count
-towards the same locks as logins and payments (5 in a row lock for 30 minutes), so a
-stolen session cannot be used to guess them; an SMS code to the account's phone is
-the way around a lock.
+As in `accounts`, argon2 hashing happens before the write transaction; inside it, what
+was read is checked again by conditional statements, which also hold the account's row
+until the transaction ends (concurrent write transactions may run at once). Wrong
+current passwords count towards the same locks as logins and payments (5 in a row lock
+for 30 minutes), so a stolen session cannot be used to guess them; an SMS code to the
+account's phone is the way around a lock.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 
 from kstui.providers.clock import Clock
 from kstui.services.accounts.errors import (
@@ -41,6 +41,7 @@ from kstui.services.accounts.lockout import (
     PAYMENT_LOCK,
     Lock,
     clear,
+    clear_unless_locked,
     locked_until,
     minutes_left,
     record_failure,
@@ -56,7 +57,7 @@ from kstui.services.accounts.records import (
 )
 from kstui.services.accounts.sms_codes import Purpose, check_code
 from kstui.services.errors import DomainError
-from kstui.store.db import Store, db_time
+from kstui.store.interface import Store, Transaction, UniqueViolation, from_db_date
 from kstui.timefmt import CHINA
 
 
@@ -82,36 +83,40 @@ def change_password(
     """
     check_new_password(new, confirm)
     now = clock.now()
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        phone, stored = conn.execute(
-            "SELECT phone, password_hash FROM account WHERE id = ?", (account_id,)
-        ).fetchone()
-        until = locked_until(conn, PASSWORD_LOCK, phone, now=now)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        row = tx.fetch_one("SELECT phone, password_hash FROM account WHERE id = :id", id=account_id)
+        assert row is not None
+        phone, stored = row
+        until = locked_until(tx, PASSWORD_LOCK, phone, now=now)
     right = _check_current(current, code, stored, until, now=now, locked=PasswordLocked)
     new_hash = hash_secret(password_hasher(), new)
     failure: DomainError | None = None
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
         if current:
-            unchanged = _column(conn, account_id, "password_hash") == stored
+            unchanged = _still(tx, account_id, "password_hash", stored)
             failure = _current_failure(
-                conn, PASSWORD_LOCK, phone, right=right and unchanged, account_id=account_id,
+                tx, PASSWORD_LOCK, phone, right=right and unchanged, account_id=account_id,
                 now=now,
             )  # fmt: skip
         else:
-            failure = check_code(conn, phone, Purpose.CHANGE_PASSWORD, code or "", clock=clock)
+            failure = check_code(tx, phone, Purpose.CHANGE_PASSWORD, code or "", clock=clock)
         if failure is None:
-            conn.execute(
-                "UPDATE account SET password_hash = ? WHERE id = ?", (new_hash, account_id)
+            tx.execute(
+                "UPDATE account SET password_hash = :password_hash WHERE id = :id",
+                password_hash=new_hash,
+                id=account_id,
             )
-            conn.execute(
-                "UPDATE login_session SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL",
-                (db_time(now), account_id),
+            tx.execute(
+                "UPDATE login_session SET ended_at = :now WHERE account_id = :account_id"
+                " AND ended_at IS NULL",
+                now=now,
+                account_id=account_id,
             )
-            clear(conn, PASSWORD_LOCK, phone)
-            record_event(conn, account_id, "password_changed", now)
-            result = log_in(conn, account_id, clock=clock, device=device, how="password_changed")
+            clear(tx, PASSWORD_LOCK, phone)
+            record_event(tx, account_id, "password_changed", now)
+            result = log_in(tx, account_id, clock=clock, device=device, how="password_changed")
     if failure is not None:
         raise failure
     return result
@@ -132,20 +137,22 @@ def set_second_factor(
         raise ProofNeeded()
     now = clock.now()
     failure: DomainError | None = None
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
         if not enabled:  # the wrong try is counted (committed) before the error is raised
             failure = check_code(
-                conn, phone_of(conn, account_id), Purpose.SECOND_FACTOR_OFF, code or "",
+                tx, phone_of(tx, account_id), Purpose.SECOND_FACTOR_OFF, code or "",
                 clock=clock,
             )  # fmt: skip
         if failure is None:
-            conn.execute(
-                "UPDATE account SET second_factor = ? WHERE id = ?", (int(enabled), account_id)
+            tx.execute(
+                "UPDATE account SET second_factor = :enabled WHERE id = :id",
+                enabled=enabled,
+                id=account_id,
             )
             kind = "second_factor_on" if enabled else "second_factor_off"
-            record_event(conn, account_id, kind, now)
-            info = account_info(conn, account_id)
+            record_event(tx, account_id, kind, now)
+            info = account_info(tx, account_id)
     if failure is not None:
         raise failure
     return info
@@ -160,27 +167,38 @@ def verify_real_name(
     Raises:
         InvalidName, InvalidIdNumber, IdNumberTaken, AlreadyVerified, NotLoggedIn.
     """
-    with store.reading() as conn:  # a verified account hears that first, whatever it typed
-        if _column(conn, session_account(conn, token, clock=clock), "id_number") is not None:
+    with store.reading() as tx:  # a verified account hears that first, whatever it typed
+        if _column(tx, session_account(tx, token, clock=clock), "id_number") is not None:
             raise AlreadyVerified()
     real_name = check_real_name(name)
     now = clock.now()
     resident = check_id_number(id_number, today=now.astimezone(CHINA).date())
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        if _column(conn, account_id, "id_number") is not None:
-            raise AlreadyVerified()
-        taken = conn.execute(
-            "SELECT id FROM account WHERE id_number = ?", (resident.number,)
-        ).fetchone()
-        if taken is not None:
-            raise IdNumberTaken()
-        conn.execute(
-            "UPDATE account SET real_name = ?, id_number = ?, birth_date = ? WHERE id = ?",
-            (real_name, resident.number, resident.birth_date.isoformat(), account_id),
-        )
-        record_event(conn, account_id, "real_name_verified", now)
-        return account_info(conn, account_id)
+    try:
+        with store.writing() as tx:
+            account_id = session_account(tx, token, clock=clock)
+            if _column(tx, account_id, "id_number") is not None:
+                raise AlreadyVerified()
+            taken = tx.fetch_one(
+                "SELECT id FROM account WHERE id_number = :id_number", id_number=resident.number
+            )
+            if taken is not None:
+                raise IdNumberTaken()
+            verified = tx.execute(
+                "UPDATE account SET real_name = :real_name, id_number = :id_number,"
+                " birth_date = :birth_date WHERE id = :id AND id_number IS NULL",
+                real_name=real_name,
+                id_number=resident.number,
+                birth_date=resident.birth_date,
+                id=account_id,
+            )
+            if not verified:  # by another transaction meanwhile
+                raise AlreadyVerified()
+            record_event(tx, account_id, "real_name_verified", now)
+            return account_info(tx, account_id)
+    except UniqueViolation as exc:  # the number verified another account meanwhile
+        if exc.is_on("account", "id_number"):
+            raise IdNumberTaken() from exc
+        raise
 
 
 def set_payment_password(
@@ -203,44 +221,46 @@ def set_payment_password(
         PaymentLocked, CodeRejected, NotLoggedIn.
     """
     now = clock.now()
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        stored, birth, id_number = conn.execute(
-            "SELECT payment_password_hash, birth_date, id_number FROM account WHERE id = ?",
-            (account_id,),
-        ).fetchone()
-        until = locked_until(conn, PAYMENT_LOCK, str(account_id), now=now)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        row = tx.fetch_one(
+            "SELECT payment_password_hash, birth_date, id_number FROM account WHERE id = :id",
+            id=account_id,
+        )
+        assert row is not None
+        stored, birth, id_number = row
+        until = locked_until(tx, PAYMENT_LOCK, str(account_id), now=now)
     check_payment_password(
-        new, confirm,
-        birth_date=date.fromisoformat(birth) if birth else None, id_number=id_number,
-    )  # fmt: skip
+        new, confirm, birth_date=from_db_date(birth) if birth else None, id_number=id_number
+    )
     right = False
     if stored is not None:
         right = _check_current(old, code, stored, until, now=now, locked=PaymentLocked)
     new_hash = hash_secret(password_hasher(), new)
     failure: DomainError | None = None
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        unchanged = _column(conn, account_id, "payment_password_hash") == stored
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        unchanged = _still(tx, account_id, "payment_password_hash", stored)
         if stored is None:
             failure = None if unchanged else ProofNeeded()  # set meanwhile elsewhere
         elif old:
             failure = _current_failure(
-                conn, PAYMENT_LOCK, str(account_id), right=right and unchanged,
+                tx, PAYMENT_LOCK, str(account_id), right=right and unchanged,
                 account_id=account_id, now=now,
             )  # fmt: skip
         else:
             failure = check_code(
-                conn, phone_of(conn, account_id), Purpose.PAYMENT_PASSWORD, code or "",
+                tx, phone_of(tx, account_id), Purpose.PAYMENT_PASSWORD, code or "",
                 clock=clock,
             )  # fmt: skip
         if failure is None:
-            conn.execute(
-                "UPDATE account SET payment_password_hash = ? WHERE id = ?",
-                (new_hash, account_id),
+            tx.execute(
+                "UPDATE account SET payment_password_hash = :payment_password_hash WHERE id = :id",
+                payment_password_hash=new_hash,
+                id=account_id,
             )
-            clear(conn, PAYMENT_LOCK, str(account_id))
-            record_event(conn, account_id, "payment_password_set", now)
+            clear(tx, PAYMENT_LOCK, str(account_id))
+            record_event(tx, account_id, "payment_password_set", now)
     if failure is not None:
         raise failure
 
@@ -255,9 +275,9 @@ def verify_payment_password(store: Store, account_id: int, password: str, *, clo
     """
     now = clock.now()
     subject = str(account_id)
-    with store.reading() as conn:
-        stored = _column(conn, account_id, "payment_password_hash")
-        until = locked_until(conn, PAYMENT_LOCK, subject, now=now)
+    with store.reading() as tx:
+        stored = _column(tx, account_id, "payment_password_hash")
+        until = locked_until(tx, PAYMENT_LOCK, subject, now=now)
     if stored is None:
         raise PaymentPasswordNotSet()
     if until is not None:
@@ -265,15 +285,17 @@ def verify_payment_password(store: Store, account_id: int, password: str, *, clo
     hasher = password_hasher()
     right = verify_secret(hasher, stored, password)
     rehashed = hash_secret(hasher, password) if right and needs_rehash(hasher, stored) else None
-    with store.writing() as conn:
-        unchanged = _column(conn, account_id, "payment_password_hash") == stored
+    with store.writing() as tx:
+        unchanged = _still(tx, account_id, "payment_password_hash", stored)
         failure = _current_failure(
-            conn, PAYMENT_LOCK, subject, account_id=account_id, now=now,
+            tx, PAYMENT_LOCK, subject, account_id=account_id, now=now,
             right=right and unchanged,
         )  # fmt: skip
         if failure is None and rehashed is not None:  # parameters rose since it was set
-            conn.execute(
-                "UPDATE account SET payment_password_hash = ? WHERE id = ?", (rehashed, account_id)
+            tx.execute(
+                "UPDATE account SET payment_password_hash = :payment_password_hash WHERE id = :id",
+                payment_password_hash=rehashed,
+                id=account_id,
             )
     if failure is not None:
         raise failure
@@ -282,9 +304,32 @@ def verify_payment_password(store: Store, account_id: int, password: str, *, clo
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _column(conn: sqlite3.Connection, account_id: int, column: str) -> str | None:
-    value = conn.execute(f"SELECT {column} FROM account WHERE id = ?", (account_id,)).fetchone()[0]
+def _column(tx: Transaction, account_id: int, column: str) -> str | None:
+    value = tx.fetch_value(f"SELECT {column} FROM account WHERE id = :id", id=account_id)
     return None if value is None else str(value)
+
+
+def _still(tx: Transaction, account_id: int, column: str, stored: str | None) -> bool:
+    """Inside the write: does the account's secret `column` still hold `stored`?
+
+    A conditional no-op update rather than a read: it also holds the account's row
+    until the transaction ends, so that a change of the secret made meanwhile by another
+    transaction waits for this one instead of passing it by (or being overwritten).
+    """
+    if stored is None:
+        return bool(
+            tx.execute(
+                f"UPDATE account SET {column} = {column} WHERE id = :id AND {column} IS NULL",
+                id=account_id,
+            )
+        )
+    return bool(
+        tx.execute(
+            f"UPDATE account SET {column} = {column} WHERE id = :id AND {column} = :stored",
+            id=account_id,
+            stored=stored,
+        )
+    )
 
 
 def _check_current(
@@ -312,7 +357,7 @@ def _check_current(
 
 
 def _current_failure(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     lock: Lock,
     subject: str,
     *,
@@ -321,17 +366,17 @@ def _current_failure(
     now: datetime,
 ) -> DomainError | None:
     """Inside the write: None if the secret was right (its count cleared); otherwise
-    the wrong try counted, and the error to show."""
+    the wrong try counted, and the error to show. A lock other tries started meanwhile
+    is told either way (and a try while it holds is not counted)."""
     payment = lock is PAYMENT_LOCK
-    until = locked_until(conn, lock, subject, now=now)
-    if until is not None:  # other tries locked it meanwhile
-        return _locked(payment, until, now)
     if right:
-        clear(conn, lock, subject)
-        return None
-    failure = record_failure(conn, lock, subject, now=now)
+        until = clear_unless_locked(tx, lock, subject, now=now)
+        return None if until is None else _locked(payment, until, now)
+    failure = record_failure(tx, lock, subject, now=now)
     if failure.locked_until is not None:
-        record_event(conn, account_id, "payment_locked" if payment else "password_locked", now)
+        if not failure.already_locked:
+            kind = "payment_locked" if payment else "password_locked"
+            record_event(tx, account_id, kind, now)
         return _locked(payment, failure.locked_until, now)
     return PaymentPasswordWrong(left=failure.left) if payment else WrongPassword(left=failure.left)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import sqlite3
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -19,7 +18,7 @@ from kstui.providers.clock import Clock
 from kstui.providers.sms import SIGNATURE, SmsGateway
 from kstui.services.accounts.errors import CodeRejected, DailySmsLimit, SendTooSoon
 from kstui.services.accounts.hashing import code_hasher, hash_secret, verify_secret
-from kstui.store.db import db_time, from_db_time
+from kstui.store.interface import Transaction, from_db_time
 from kstui.timefmt import CHINA
 
 CODE_TTL = timedelta(minutes=5)
@@ -54,7 +53,7 @@ _PURPOSE_TEXT = {
 
 
 def send_code(
-    conn: sqlite3.Connection, phone: str, purpose: Purpose, *, clock: Clock, sms: SmsGateway
+    tx: Transaction, phone: str, purpose: Purpose, *, clock: Clock, sms: SmsGateway
 ) -> datetime:
     """Issue a new code for `phone` and text it; returns when the next may be sent.
 
@@ -63,33 +62,39 @@ def send_code(
         DailySmsLimit: this phone had `DAILY_LIMIT` codes today.
     """
     now = clock.now()
-    last = conn.execute("SELECT max(sent_at) FROM sms_code WHERE phone = ?", (phone,)).fetchone()[0]
+    last = tx.fetch_value("SELECT max(sent_at) FROM sms_code WHERE phone = :phone", phone=phone)
     if last is not None:
         wait = from_db_time(last) + RESEND_INTERVAL - now
         if wait > timedelta(0):
             raise SendTooSoon(seconds=math.ceil(wait.total_seconds()))
     today = now.astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = conn.execute(
-        "SELECT count(*) FROM sms_code WHERE phone = ? AND sent_at >= ?",
-        (phone, db_time(today)),
-    ).fetchone()[0]
+    sent_today = tx.fetch_value(
+        "SELECT count(*) FROM sms_code WHERE phone = :phone AND sent_at >= :today",
+        phone=phone,
+        today=today,
+    )
     if sent_today >= DAILY_LIMIT:
         raise DailySmsLimit(limit=DAILY_LIMIT)
-    conn.execute(
-        "UPDATE sms_code SET revoked_at = ? WHERE phone = ? AND purpose = ?"
+    tx.execute(
+        "UPDATE sms_code SET revoked_at = :now WHERE phone = :phone AND purpose = :purpose"
         " AND used_at IS NULL AND revoked_at IS NULL",
-        (db_time(now), phone, purpose.value),
+        now=now,
+        phone=phone,
+        purpose=purpose.value,
     )
     code = f"{secrets.randbelow(1_000_000):06d}"
-    conn.execute(
+    tx.execute(
         "INSERT INTO sms_code (phone, purpose, code_hash, sent_at, expires_at, attempts)"
-        " VALUES (?, ?, ?, ?, ?, 0)",
-        (phone, purpose.value, hash_secret(code_hasher(), code), db_time(now),
-         db_time(now + CODE_TTL)),
-    )  # fmt: skip
+        " VALUES (:phone, :purpose, :code_hash, :sent_at, :expires_at, 0)",
+        phone=phone,
+        purpose=purpose.value,
+        code_hash=hash_secret(code_hasher(), code),
+        sent_at=now,
+        expires_at=now + CODE_TTL,
+    )
     minutes = int(CODE_TTL.total_seconds() // 60)
     sms.send(
-        conn,
+        tx,
         phone,
         f"{SIGNATURE}验证码 {code}，用于{_PURPOSE_TEXT[purpose]}，{minutes}分钟内有效。"
         "请勿告诉他人，客服不会向你索要验证码。",
@@ -99,7 +104,7 @@ def send_code(
 
 
 def check_code(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     phone: str,
     purpose: Purpose,
     code: str,
@@ -109,42 +114,52 @@ def check_code(
 ) -> CodeRejected | None:
     """Check a code; None if it is right (and, with `consume`, now used up).
 
-    A wrong code counts a try; the fifth wrong try revokes the code. The consuming
-    update is conditional, so of two checks racing with the right code one wins.
+    A wrong code counts a try; the fifth wrong try revokes the code. Counting and
+    consuming are conditional updates of the code's row (still neither used nor
+    revoked), so of two checks racing with the right code one wins, and wrong tries
+    checked at the same moment are each counted once.
     Returns the rejection instead of raising it, so that the caller can commit the
     counted try first.
     """
     now = clock.now()
     typed = code.strip()
-    row = conn.execute(
-        "SELECT id, code_hash, expires_at, attempts FROM sms_code"
-        " WHERE phone = ? AND purpose = ? AND used_at IS NULL AND revoked_at IS NULL"
+    row = tx.fetch_one(
+        "SELECT id, code_hash, expires_at FROM sms_code"
+        " WHERE phone = :phone AND purpose = :purpose AND used_at IS NULL AND revoked_at IS NULL"
         " ORDER BY id DESC LIMIT 1",
-        (phone, purpose.value),
-    ).fetchone()
+        phone=phone,
+        purpose=purpose.value,
+    )
     if row is None:
         return CodeRejected(reason="missing")
-    code_id, code_hash, expires_at, attempts = row
+    code_id, code_hash, expires_at = row
     if from_db_time(expires_at) <= now:
         return CodeRejected(reason="expired")
     if not (len(typed) == 6 and typed.isascii() and typed.isdigit()) or not verify_secret(
         code_hasher(), code_hash, typed
     ):
-        attempts += 1
-        revoked = db_time(now) if attempts >= MAX_ATTEMPTS else None
-        conn.execute(
-            "UPDATE sms_code SET attempts = ?, revoked_at = ? WHERE id = ?",
-            (attempts, revoked, code_id),
+        counted = tx.fetch_one(
+            "UPDATE sms_code SET attempts = attempts + 1,"
+            " revoked_at = CASE WHEN attempts + 1 >= :max_attempts THEN :now ELSE NULL END"
+            " WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL"
+            " RETURNING attempts",
+            max_attempts=MAX_ATTEMPTS,
+            now=now,
+            id=code_id,
         )
+        if counted is None:  # used or revoked meanwhile
+            return CodeRejected(reason="missing")
+        (attempts,) = counted
         if attempts >= MAX_ATTEMPTS:
             return CodeRejected(reason="too_many")
         return CodeRejected(reason="wrong", left=MAX_ATTEMPTS - attempts)
     if consume:
-        used = conn.execute(
-            "UPDATE sms_code SET used_at = ? WHERE id = ? AND used_at IS NULL"
+        used = tx.execute(
+            "UPDATE sms_code SET used_at = :now WHERE id = :id AND used_at IS NULL"
             " AND revoked_at IS NULL",
-            (db_time(now), code_id),
+            now=now,
+            id=code_id,
         )
-        if used.rowcount != 1:
+        if used != 1:
             return CodeRejected(reason="missing")
     return None

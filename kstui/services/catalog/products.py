@@ -3,7 +3,6 @@ shop and freight, and its reviews."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,8 +11,8 @@ from kstui.i18n import Localized
 from kstui.providers.clock import Clock
 from kstui.services.catalog.errors import InvalidLimit, ProductNotFound
 from kstui.services.catalog.shipping import ShippingTemplate
-from kstui.store.db import db_time, from_db_time
 from kstui.store.enums import CouponKind, PromotionKind, ReturnPolicy
+from kstui.store.interface import Transaction, from_db_time, in_list
 
 Selection = tuple[int | None, ...]
 """The chosen value position of each spec, None where nothing is chosen yet."""
@@ -203,13 +202,13 @@ class ReviewPage:
     has_more: bool
 
 
-def product_detail(conn: sqlite3.Connection, product_id: int, *, clock: Clock) -> ProductDetail:
+def product_detail(tx: Transaction, product_id: int, *, clock: Clock) -> ProductDetail:
     """Load a product's page.
 
     Raises:
         ProductNotFound: if there is no such product.
     """
-    row = conn.execute(
+    row = tx.fetch_one(
         """
         SELECT p.id, p.name_zh, p.name_en, p.description_zh, p.description_en,
                c.name_zh, c.name_en, t.name_zh, t.name_en, b.name_zh, b.name_en,
@@ -219,10 +218,10 @@ def product_detail(conn: sqlite3.Connection, product_id: int, *, clock: Clock) -
         JOIN category c ON c.id = p.category_id
         JOIN category t ON t.id = p.top_category_id
         LEFT JOIN brand b ON b.id = p.brand_id
-        WHERE p.id = ?
+        WHERE p.id = :id
         """,
-        (product_id,),
-    ).fetchone()
+        id=product_id,
+    )
     if row is None:
         raise ProductNotFound(id=product_id)
     (pid, n_zh, n_en, d_zh, d_en, c_zh, c_en, t_zh, t_en, b_zh, b_en, picture_id, sales,
@@ -239,34 +238,34 @@ def product_detail(conn: sqlite3.Connection, product_id: int, *, clock: Clock) -
         sales=sales,
         return_policy=ReturnPolicy(policy),
         per_order_limit=limit,
-        specs=_specs(conn, pid),
-        skus=_skus(conn, pid),
-        promotions=_promotions(conn, pid, now),
-        coupons=shop_coupons(conn, shop_id, clock=clock),
-        shop=_shop(conn, shop_id),
-        rating=_rating(conn, pid, review_count, rating_sum, photo_count),
+        specs=_specs(tx, pid),
+        skus=_skus(tx, pid),
+        promotions=_promotions(tx, pid, now),
+        coupons=shop_coupons(tx, shop_id, clock=clock),
+        shop=_shop(tx, shop_id),
+        rating=_rating(tx, pid, review_count, rating_sum, photo_count),
     )
 
 
-def picture_png(conn: sqlite3.Connection, picture_id: int) -> bytes | None:
+def picture_png(tx: Transaction, picture_id: int) -> bytes | None:
     """The PNG bytes of a stored picture, or None if it is gone."""
-    row = conn.execute("SELECT png FROM picture WHERE id = ?", (picture_id,)).fetchone()
-    return None if row is None else bytes(row[0])
+    png = tx.fetch_value("SELECT png FROM picture WHERE id = :id", id=picture_id)
+    return None if png is None else bytes(png)
 
 
-def shop_coupons(conn: sqlite3.Connection, shop_id: int, *, clock: Clock) -> list[CouponInfo]:
+def shop_coupons(tx: Transaction, shop_id: int, *, clock: Clock) -> list[CouponInfo]:
     """Coupons of a shop that are running now and not all claimed, smallest threshold first."""
-    now = db_time(clock.now())
-    rows = conn.execute(
+    rows = tx.fetch_all(
         """
         SELECT id, title_zh, title_en, kind, threshold, amount_off, pay_percent, ends_at,
                total - claimed
         FROM coupon_template
-        WHERE shop_id = ? AND starts_at <= ? AND ends_at > ? AND claimed < total
+        WHERE shop_id = :shop AND starts_at <= :now AND ends_at > :now AND claimed < total
         ORDER BY threshold, id
         """,
-        (shop_id, now, now),
-    ).fetchall()
+        shop=shop_id,
+        now=clock.now(),
+    )
     return [
         CouponInfo(
             cid,
@@ -283,7 +282,7 @@ def shop_coupons(conn: sqlite3.Connection, shop_id: int, *, clock: Clock) -> lis
 
 
 def reviews(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     product_id: int,
     *,
     with_photos: bool = False,
@@ -293,19 +292,26 @@ def reviews(
     """A page of a product's reviews, newest first; only those with photos if asked."""
     if not 1 <= limit <= 100 or offset < 0:
         raise InvalidLimit(limit=limit, max=100)
-    photo_filter = "AND r.has_photos = 1" if with_photos else ""
-    rows = conn.execute(
+    # An equality with a bool (not a bare `r.has_photos`) lets SQLite use the index on
+    # (product_id, has_photos, created_at); PostgreSQL compares booleans.
+    photo_filter, photo_params = (
+        ("AND r.has_photos = :photos", {"photos": True}) if with_photos else ("", {})
+    )
+    rows = tx.fetch_all(
         f"""
         SELECT r.id, r.author, r.rating, r.text, r.created_at, k.spec_key
         FROM review r LEFT JOIN sku k ON k.id = r.sku_id
-        WHERE r.product_id = ? {photo_filter}
+        WHERE r.product_id = :product {photo_filter}
         ORDER BY r.created_at DESC, r.id DESC
-        LIMIT ? OFFSET ?
+        LIMIT :limit OFFSET :offset
         """,
-        (product_id, limit + 1, offset),
-    ).fetchall()
-    specs = _specs(conn, product_id) if rows else []
-    photos = _review_photos(conn, [r[0] for r in rows[:limit]])
+        product=product_id,
+        limit=limit + 1,
+        offset=offset,
+        **photo_params,
+    )
+    specs = _specs(tx, product_id) if rows else []
+    photos = _review_photos(tx, [r[0] for r in rows[:limit]])
     return ReviewPage(
         reviews=[
             ReviewInfo(
@@ -323,37 +329,37 @@ def reviews(
     )
 
 
-def review_photos(conn: sqlite3.Connection, page: ReviewPage) -> dict[int, bytes]:
+def review_photos(tx: Transaction, page: ReviewPage) -> dict[int, bytes]:
     """The pictures of a page of reviews, by picture id."""
     ids = sorted({p for review in page.reviews for p in review.photo_ids})
     if not ids:
         return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"SELECT id, png FROM picture WHERE id IN ({marks})", ids)
+    ids_sql, params = in_list("picture", ids)
+    rows = tx.fetch_all(f"SELECT id, png FROM picture WHERE id IN {ids_sql}", **params)
     return {pid: bytes(png) for pid, png in rows}
 
 
-def _specs(conn: sqlite3.Connection, product_id: int) -> list[Spec]:
-    rows = conn.execute(
+def _specs(tx: Transaction, product_id: int) -> list[Spec]:
+    rows = tx.fetch_all(
         """
         SELECT s.id, s.name_zh, s.name_en, v.value_zh, v.value_en
         FROM product_spec s JOIN spec_value v ON v.spec_id = s.id
-        WHERE s.product_id = ? ORDER BY s.position, v.position
+        WHERE s.product_id = :product ORDER BY s.position, v.position
         """,
-        (product_id,),
-    ).fetchall()
+        product=product_id,
+    )
     specs: dict[int, Spec] = {}
     for sid, s_zh, s_en, v_zh, v_en in rows:
         specs.setdefault(sid, Spec(Localized(s_zh, s_en), [])).values.append(Localized(v_zh, v_en))
     return list(specs.values())
 
 
-def _skus(conn: sqlite3.Connection, product_id: int) -> list[SkuInfo]:
-    rows = conn.execute(
-        "SELECT id, spec_key, price, original_price, stock FROM sku WHERE product_id = ? "
+def _skus(tx: Transaction, product_id: int) -> list[SkuInfo]:
+    rows = tx.fetch_all(
+        "SELECT id, spec_key, price, original_price, stock FROM sku WHERE product_id = :product "
         "ORDER BY id",
-        (product_id,),
-    ).fetchall()
+        product=product_id,
+    )
     return [
         SkuInfo(sid, parse_spec_key(key), price, original, stock)
         for sid, key, price, original, stock in rows
@@ -372,25 +378,28 @@ def _values_of(specs: Sequence[Spec], key: str | None) -> list[Localized]:
     return [spec.values[v] for spec, v in zip(specs, positions, strict=False)]
 
 
-def _promotions(conn: sqlite3.Connection, product_id: int, now: datetime) -> list[PromotionInfo]:
-    rows = conn.execute(
+def _promotions(tx: Transaction, product_id: int, now: datetime) -> list[PromotionInfo]:
+    rows = tx.fetch_all(
         "SELECT kind, title_zh, title_en, ends_at FROM promotion "
-        "WHERE product_id = ? AND ends_at > ? ORDER BY ends_at, id",
-        (product_id, db_time(now)),
-    ).fetchall()
+        "WHERE product_id = :product AND ends_at > :now ORDER BY ends_at, id",
+        product=product_id,
+        now=now,
+    )
     return [
         PromotionInfo(PromotionKind(k), Localized(zh, en), from_db_time(e)) for k, zh, en, e in rows
     ]
 
 
-def _shop(conn: sqlite3.Connection, shop_id: int) -> ShopInfo:
-    (sid, zh, en, rating, ships_from, city_zh, city_en, default_fee, free) = conn.execute(
+def _shop(tx: Transaction, shop_id: int) -> ShopInfo:
+    row = tx.fetch_one(
         "SELECT id, name_zh, name_en, rating_tenths, ships_from, ships_from_city_zh, "
-        "ships_from_city_en, default_freight, free_shipping_threshold FROM shop WHERE id = ?",
-        (shop_id,),
-    ).fetchone()
-    fees = dict(
-        conn.execute("SELECT province, fee FROM shipping_rate WHERE shop_id = ?", (shop_id,))
+        "ships_from_city_en, default_freight, free_shipping_threshold FROM shop WHERE id = :id",
+        id=shop_id,
+    )
+    assert row is not None, shop_id  # product.shop_id is a foreign key
+    (sid, zh, en, rating, ships_from, city_zh, city_en, default_fee, free) = row
+    fees: dict[str, int] = dict(
+        tx.fetch_all("SELECT province, fee FROM shipping_rate WHERE shop_id = :shop", shop=shop_id)
     )
     return ShopInfo(
         id=sid,
@@ -403,11 +412,12 @@ def _shop(conn: sqlite3.Connection, shop_id: int) -> ShopInfo:
 
 
 def _rating(
-    conn: sqlite3.Connection, product_id: int, count: int, rating_sum: int, photos: int
+    tx: Transaction, product_id: int, count: int, rating_sum: int, photos: int
 ) -> RatingSummary:
     stars = [0] * 5
-    for rating, n in conn.execute(
-        "SELECT rating, count(*) FROM review WHERE product_id = ? GROUP BY rating", (product_id,)
+    for rating, n in tx.fetch_all(
+        "SELECT rating, count(*) FROM review WHERE product_id = :product GROUP BY rating",
+        product=product_id,
     ):
         stars[rating - 1] = n
     positive, counted = stars[3] + stars[4], sum(stars)
@@ -420,15 +430,15 @@ def _rating(
     )
 
 
-def _review_photos(conn: sqlite3.Connection, review_ids: list[int]) -> dict[int, list[int]]:
+def _review_photos(tx: Transaction, review_ids: list[int]) -> dict[int, list[int]]:
     if not review_ids:
         return {}
-    marks = ",".join("?" * len(review_ids))
+    ids_sql, params = in_list("review", review_ids)
     photos: dict[int, list[int]] = {}
-    for rid, picture in conn.execute(
-        f"SELECT review_id, picture_id FROM review_photo WHERE review_id IN ({marks}) "
+    for rid, picture in tx.fetch_all(
+        f"SELECT review_id, picture_id FROM review_photo WHERE review_id IN {ids_sql} "
         "ORDER BY review_id, position",
-        review_ids,
+        **params,
     ):
         photos.setdefault(rid, []).append(picture)
     return photos

@@ -1,25 +1,38 @@
-"""From what a shopper types to FTS5 MATCH expressions over `kstui.store.search_index`.
+"""From what a shopper types to a description of each term over the search documents.
 
 The text is split on spaces into terms; a product must match every term. Each term
-matches as any of:
+matches as any of (see `kstui.store.search.TermMatch`):
 
-- a substring of the Chinese or English name or the brand (3+ characters: trigram
-  table; 1–2 characters: a gram token, i.e. a Chinese character or pair, or the start
-  of a Latin word),
-- pinyin initials (`lyq` → 连衣裙),
+- a substring of the Chinese or English name or the brand (3+ characters; only of the
+  Chinese text when the term has a Chinese character) or of the pinyin initials
+  (`lyq` → 连衣裙), or, for 1–2 characters, a gram token (a Chinese character or pair,
+  or the start of a Latin word);
 - full pinyin (`lianyiqun`, also while still typing: `lianyiq`), read as whole
   syllables; every way of splitting the letters into syllables is tried, the last one
-  may be unfinished.
+  may be unfinished. A reading is a string of syllable codes: a substring of the coded
+  pinyin when it has 3+ codes, a gram token when it has 1 or 2.
+
+The description is engine neutral: each engine's search module
+(`kstui.store.search.sqlite`, …) turns it into its own index lookups.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from kstui.services.catalog.errors import QueryTooLong
 from kstui.store.pinyin_syllables import SYLLABLES
-from kstui.store.search_index import SYLLABLE_CODES, is_han, normalize
+from kstui.store.search import Scope, TermMatch
+from kstui.store.search.documents import SYLLABLE_CODES, is_han, normalize
+
+__all__ = [
+    "MAX_PINYIN_READINGS",
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "TermMatch",
+    "parse_query",
+    "pinyin_readings",
+]
 
 MAX_QUERY_CHARS = 50
 """Longest search text accepted (after folding)."""
@@ -34,15 +47,6 @@ _ALIASES = {"lue": "lve", "nue": "nve"}
 _INTERJECTIONS = frozenset({"hm", "m", "n"})
 """Vowel-less syllables (呣, 嗯): never product words, and they split every `n` and `m`."""
 _LONGEST_SYLLABLE = max(len(s) for s in SYLLABLES)
-
-
-@dataclass(frozen=True, slots=True)
-class TermMatch:
-    """How one term is looked up: a product matches if either expression matches it."""
-
-    term: str
-    tri: str | None
-    gram: str | None
 
 
 def parse_query(text: str) -> list[TermMatch]:
@@ -63,30 +67,26 @@ def parse_query(text: str) -> list[TermMatch]:
     return matches
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
 def _term_match(term: str) -> TermMatch | None:
-    tri: list[str] = []
-    grams: list[str] = []
+    substring: Scope | None = None
+    gram = False
     if len(term) >= 3:
-        columns = "text" if any(is_han(c) for c in term) else "{text en ini}"
-        tri.append(f"{columns} : {_quote(term)}")
+        substring = Scope.CHINESE if any(is_han(c) for c in term) else Scope.NAMES
     elif all(c.isalnum() for c in term):
-        grams.append(_quote(term))
+        gram = True
+    pinyin: list[str] = []
+    pinyin_grams: list[str] = []
     if term.isascii() and term.isalpha() and len(term) >= 2:
         for codes in pinyin_readings(term):
-            if len(codes) >= 3:
-                tri.append(f"py : {_quote(codes)}")
-            else:
-                grams.append(_quote(codes))
-    if not tri and not grams:
+            (pinyin if len(codes) >= 3 else pinyin_grams).append(codes)
+    if substring is None and not gram and not pinyin and not pinyin_grams:
         return None
     return TermMatch(
         term=term,
-        tri=" OR ".join(tri) or None,
-        gram=" OR ".join(dict.fromkeys(grams)) or None,
+        substring=substring,
+        gram=gram,
+        pinyin=tuple(pinyin),
+        pinyin_grams=tuple(pinyin_grams),
     )
 
 

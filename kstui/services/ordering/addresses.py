@@ -4,17 +4,28 @@ An account keeps at most `MAX_ADDRESSES` addresses. While it has any, exactly on
 the default: the first one added becomes it, making another the default clears the
 old one in the same transaction, and deleting the default passes it to the newest
 remaining address. Every change is checked by `check_address` before the store is
-touched, so a refused change leaves the book as it was; writes run in one
-`BEGIN IMMEDIATE` transaction, so the limit and the single default hold with several
-sessions at once. Another account's address is "not found", never "forbidden".
+touched, so a refused change leaves the book as it was. Another account's address is
+"not found", never "forbidden".
+
+The limit and the single default hold with several sessions (and processes) at once,
+also on PostgreSQL, where write transactions run side by side:
+
+- the default moves by a compare-and-set: the current default is cleared by a
+  conditional update (`… WHERE id = :current AND is_default`), so of two transactions
+  moving it at once the second waits for the first, finds the row no longer the
+  default and looks again;
+- an addition first takes the account row's lock (a no-op update), so additions to one
+  book count it one after the other: the limit holds, and of two first addresses only
+  one becomes the default.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kstui.providers.clock import Clock
 from kstui.services.accounts.errors import InvalidPhone
@@ -22,7 +33,7 @@ from kstui.services.accounts.identity import mask_phone, normalize_phone
 from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
 from kstui.services.ordering.divisions import InvalidRegion, check_region, region_text
-from kstui.store.db import Store, db_time
+from kstui.store.interface import Store, Transaction
 from kstui.text import has_control
 
 MAX_ADDRESSES = 20
@@ -176,7 +187,7 @@ _ORDER = "ORDER BY is_default DESC, created_at DESC, id DESC"
 """The default first, then the newest."""
 
 
-def _address(row: tuple[int, str, str, str, str, str, str, int]) -> Address:
+def _address(row: Sequence[Any]) -> Address:
     aid, recipient, phone, province, city, district, detail, is_default = row
     return Address(
         id=aid,
@@ -191,34 +202,57 @@ def _address(row: tuple[int, str, str, str, str, str, str, int]) -> Address:
     )
 
 
-def address_of(conn: sqlite3.Connection, account_id: int, address_id: int) -> Address:
+def address_of(tx: Transaction, account_id: int, address_id: int) -> Address:
     """One of the account's addresses.
 
     Raises:
         AddressNotFound: no such address in this account's book.
     """
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM address WHERE id = ? AND account_id = ?",
-        (address_id, account_id),
-    ).fetchone()
+    row = tx.fetch_one(
+        f"SELECT {_COLUMNS} FROM address WHERE id = :id AND account_id = :account",
+        id=address_id,
+        account=account_id,
+    )
     if row is None:
         raise AddressNotFound(id=address_id)
     return _address(row)
 
 
-def _make_default(conn: sqlite3.Connection, account_id: int, address_id: int) -> None:
-    conn.execute(
-        "UPDATE address SET is_default = (id = ?) WHERE account_id = ? AND is_default != (id = ?)",
-        (address_id, account_id, address_id),
-    )
+def _make_default(tx: Transaction, account_id: int, address_id: int) -> bool:
+    """Make an address the account's default and the old default not; False if the
+    address is not in the book (any more): the caller then raises, rolling back the
+    old default's change.
+
+    A compare-and-set: the current default is cleared only if it still is the default
+    (on PostgreSQL the update waits for a transaction moving it at the same moment, then
+    finds it cleared and the current default is looked up again).
+    """
+    while True:
+        current = tx.fetch_value(
+            "SELECT id FROM address WHERE account_id = :account AND is_default ORDER BY id LIMIT 1",
+            account=account_id,
+        )
+        if current == address_id:
+            return True
+        if current is not None and not tx.execute(
+            "UPDATE address SET is_default = FALSE WHERE id = :id AND is_default", id=current
+        ):
+            continue  # moved meanwhile by another session
+        return bool(
+            tx.execute(
+                "UPDATE address SET is_default = TRUE WHERE id = :id AND account_id = :account",
+                id=address_id,
+                account=account_id,
+            )
+        )
 
 
-def default_address(conn: sqlite3.Connection, account_id: int) -> Address | None:
+def default_address(tx: Transaction, account_id: int) -> Address | None:
     """The account's default address (what checkout starts with), if it has any."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM address WHERE account_id = ? {_ORDER} LIMIT 1",
-        (account_id,),
-    ).fetchone()
+    row = tx.fetch_one(
+        f"SELECT {_COLUMNS} FROM address WHERE account_id = :account {_ORDER} LIMIT 1",
+        account=account_id,
+    )
     return None if row is None else _address(row)
 
 
@@ -228,11 +262,12 @@ def list_addresses(store: Store, token: str, *, clock: Clock) -> list[Address]:
     Raises:
         NotLoggedIn.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM address WHERE account_id = ? {_ORDER}", (account_id,)
-        ).fetchall()
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        rows = tx.fetch_all(
+            f"SELECT {_COLUMNS} FROM address WHERE account_id = :account {_ORDER}",
+            account=account_id,
+        )
     return [_address(row) for row in rows]
 
 
@@ -242,9 +277,9 @@ def get_address(store: Store, token: str, address_id: int, *, clock: Clock) -> A
     Raises:
         AddressNotFound, NotLoggedIn.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        return address_of(conn, account_id, address_id)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        return address_of(tx, account_id, address_id)
 
 
 def add_address(store: Store, token: str, data: AddressInput, *, clock: Clock) -> Address:
@@ -254,24 +289,33 @@ def add_address(store: Store, token: str, data: AddressInput, *, clock: Clock) -
         InvalidAddress, AddressBookFull, NotLoggedIn.
     """
     data = check_address(data)
-    now = db_time(clock.now())
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        (count,) = conn.execute(
-            "SELECT COUNT(*) FROM address WHERE account_id = ?", (account_id,)
-        ).fetchone()
+    now = clock.now()
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        # The account row's lock (a no-op update of a column no key or index holds):
+        # another addition to this book waits for this one before counting it.
+        tx.execute("UPDATE account SET nickname = nickname WHERE id = :account", account=account_id)
+        count = tx.fetch_value(
+            "SELECT COUNT(*) FROM address WHERE account_id = :account", account=account_id
+        )
         if count >= MAX_ADDRESSES:
             raise AddressBookFull(limit=MAX_ADDRESSES)
-        cursor = conn.execute(
+        address_id = tx.insert(
             "INSERT INTO address (account_id, recipient, phone, province, city, district,"
-            " detail, is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-            (account_id, data.recipient, data.phone, data.province, data.city, data.district,
-             data.detail, now, now),
-        )  # fmt: skip
-        assert cursor.lastrowid is not None
+            " detail, is_default, created_at, updated_at) VALUES (:account, :recipient, :phone,"
+            " :province, :city, :district, :detail, FALSE, :now, :now)",
+            account=account_id,
+            recipient=data.recipient,
+            phone=data.phone,
+            province=data.province,
+            city=data.city,
+            district=data.district,
+            detail=data.detail,
+            now=now,
+        )
         if data.make_default or count == 0:
-            _make_default(conn, account_id, cursor.lastrowid)
-        return address_of(conn, account_id, cursor.lastrowid)
+            _make_default(tx, account_id, address_id)
+        return address_of(tx, account_id, address_id)
 
 
 def update_address(
@@ -286,18 +330,29 @@ def update_address(
         InvalidAddress, AddressNotFound, NotLoggedIn.
     """
     data = check_address(data)
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        address_of(conn, account_id, address_id)
-        conn.execute(
-            "UPDATE address SET recipient = ?, phone = ?, province = ?, city = ?, district = ?,"
-            " detail = ?, updated_at = ? WHERE id = ?",
-            (data.recipient, data.phone, data.province, data.city, data.district, data.detail,
-             db_time(clock.now()), address_id),
-        )  # fmt: skip
-        if data.make_default:
-            _make_default(conn, account_id, address_id)
-        return address_of(conn, account_id, address_id)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        # The default first: every move of the default locks the old default before the
+        # new one, so two sessions moving it wait for each other instead of deadlocking.
+        if data.make_default and not _make_default(tx, account_id, address_id):
+            raise AddressNotFound(id=address_id)
+        changed = tx.execute(
+            "UPDATE address SET recipient = :recipient, phone = :phone, province = :province,"
+            " city = :city, district = :district, detail = :detail, updated_at = :now"
+            " WHERE id = :id AND account_id = :account",
+            recipient=data.recipient,
+            phone=data.phone,
+            province=data.province,
+            city=data.city,
+            district=data.district,
+            detail=data.detail,
+            now=clock.now(),
+            id=address_id,
+            account=account_id,
+        )
+        if not changed:
+            raise AddressNotFound(id=address_id)
+        return address_of(tx, account_id, address_id)
 
 
 def delete_address(store: Store, token: str, address_id: int, *, clock: Clock) -> None:
@@ -306,18 +361,25 @@ def delete_address(store: Store, token: str, address_id: int, *, clock: Clock) -
     Raises:
         AddressNotFound, NotLoggedIn.
     """
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        gone = address_of(conn, account_id, address_id)
-        conn.execute("DELETE FROM address WHERE id = ?", (address_id,))
-        if gone.is_default:
-            newest = conn.execute(
-                "SELECT id FROM address WHERE account_id = ?"
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        gone = tx.fetch_one(
+            "DELETE FROM address WHERE id = :id AND account_id = :account RETURNING is_default",
+            id=address_id,
+            account=account_id,
+        )
+        if gone is None:
+            raise AddressNotFound(id=address_id)
+        if not gone[0]:
+            return
+        while True:  # the newest that is still there (another session may delete it)
+            newest = tx.fetch_value(
+                "SELECT id FROM address WHERE account_id = :account"
                 " ORDER BY created_at DESC, id DESC LIMIT 1",
-                (account_id,),
-            ).fetchone()
-            if newest is not None:
-                _make_default(conn, account_id, newest[0])
+                account=account_id,
+            )
+            if newest is None or _make_default(tx, account_id, newest):
+                return
 
 
 def set_default(store: Store, token: str, address_id: int, *, clock: Clock) -> Address:
@@ -326,8 +388,8 @@ def set_default(store: Store, token: str, address_id: int, *, clock: Clock) -> A
     Raises:
         AddressNotFound, NotLoggedIn.
     """
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        address_of(conn, account_id, address_id)
-        _make_default(conn, account_id, address_id)
-        return address_of(conn, account_id, address_id)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        if not _make_default(tx, account_id, address_id):
+            raise AddressNotFound(id=address_id)
+        return address_of(tx, account_id, address_id)

@@ -4,11 +4,16 @@ A line's quantity stays between 1 and what one order may take (the stock, the
 product's limit, 99). Adding a SKU that is already in the cart adds to its line. The
 totals preview the best coupons the shopper holds for the ticked lines (freight is
 only known at checkout, once there is an address).
+
+A quantity changes by a conditional update (the addition is made only if the line then
+stays within its maximum, a raise above the stock only if the line is below it), so two
+sessions changing one line at once cannot take it past what one order may take; a new
+line is counted with the account row's lock taken, so two sessions adding SKUs at once
+cannot take the cart past `MAX_LINES`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +24,7 @@ from kstui.services.catalog.sku_sales import SkuForSale, shops_for_sale, skus_fo
 from kstui.services.errors import DomainError
 from kstui.services.ordering.coupons import usable_offers
 from kstui.services.ordering.pricing import PricedCheckout, ShopGoods, best_selection, price
-from kstui.store.db import Store, db_time
+from kstui.store.interface import Store, Transaction, in_list
 
 MAX_LINES = 120
 """A cart holds at most this many different SKUs."""
@@ -136,31 +141,53 @@ def add_to_cart(store: Store, token: str, sku_id: int, quantity: int, *, clock: 
     Raises:
         NotLoggedIn, SkuNotFound, InvalidQuantity, OutOfStock, CartFull.
     """
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        sku = _sku(conn, sku_id)
-        row = conn.execute(
-            "SELECT quantity FROM cart_line WHERE account_id = ? AND sku_id = ?",
-            (account_id, sku_id),
-        ).fetchone()
-        held = row[0] if row else 0
-        if quantity < 1 or held + quantity > sku.limit:
-            raise InvalidQuantity(max=max(sku.limit - held, 0))
-        if held + quantity > sku.stock:
-            raise OutOfStock(name=sku.name, left=sku.stock)
-        if row is None:
-            (lines,) = conn.execute(
-                "SELECT COUNT(*) FROM cart_line WHERE account_id = ?", (account_id,)
-            ).fetchone()
-            if lines >= MAX_LINES:
-                raise CartFull(max=MAX_LINES)
-        conn.execute(
-            "INSERT INTO cart_line (account_id, sku_id, quantity, selected, added_at)"
-            " VALUES (?, ?, ?, 1, ?) ON CONFLICT (account_id, sku_id)"
-            " DO UPDATE SET quantity = quantity + excluded.quantity, selected = 1",
-            (account_id, sku_id, quantity, db_time(clock.now())),
-        )
-        return held + quantity
+    now = clock.now()
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        sku = _sku(tx, sku_id)
+        while True:
+            held = tx.fetch_value(
+                "SELECT quantity FROM cart_line WHERE account_id = :account AND sku_id = :sku",
+                account=account_id,
+                sku=sku_id,
+            )
+            _check_addition(sku, held or 0, quantity)
+            if held is None:  # a new line: counted with the account row's lock taken
+                _lock_account(tx, account_id)
+                lines = tx.fetch_value(
+                    "SELECT COUNT(*) FROM cart_line WHERE account_id = :account",
+                    account=account_id,
+                )
+                if lines >= MAX_LINES:
+                    raise CartFull(max=MAX_LINES)
+            total = tx.fetch_value(
+                "INSERT INTO cart_line (account_id, sku_id, quantity, selected, added_at)"
+                " VALUES (:account, :sku, :quantity, TRUE, :now) ON CONFLICT (account_id, sku_id)"
+                " DO UPDATE SET quantity = cart_line.quantity + excluded.quantity, selected = TRUE"
+                " WHERE cart_line.quantity + excluded.quantity <= :most RETURNING quantity",
+                account=account_id,
+                sku=sku_id,
+                quantity=quantity,
+                now=now,
+                most=min(sku.limit, sku.stock),
+            )
+            if total is not None:
+                return int(total)
+            # The line grew since it was read (another session): checked again against it.
+
+
+def _lock_account(tx: Transaction, account_id: int) -> None:
+    """Take the account row's lock (a no-op update of a column no key or index holds):
+    another session adding a line waits for this one before counting the cart, so the
+    cart never exceeds `MAX_LINES` (on PostgreSQL too)."""
+    tx.execute("UPDATE account SET nickname = nickname WHERE id = :account", account=account_id)
+
+
+def _check_addition(sku: SkuForSale, held: int, quantity: int) -> None:
+    if quantity < 1 or held + quantity > sku.limit:
+        raise InvalidQuantity(max=max(sku.limit - held, 0))
+    if held + quantity > sku.stock:
+        raise OutOfStock(name=sku.name, left=sku.stock)
 
 
 def set_quantity(store: Store, token: str, line_id: int, quantity: int, *, clock: Clock) -> None:
@@ -169,74 +196,89 @@ def set_quantity(store: Store, token: str, line_id: int, quantity: int, *, clock
     Raises:
         NotLoggedIn, CartLineNotFound, InvalidQuantity, OutOfStock.
     """
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        sku_id = _line_sku(conn, account_id, line_id)
-        sku = _sku(conn, sku_id)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        sku_id = _line_sku(tx, account_id, line_id)
+        sku = _sku(tx, sku_id)
         if not 1 <= quantity <= sku.limit:
             raise InvalidQuantity(max=sku.limit)
-        (held,) = conn.execute("SELECT quantity FROM cart_line WHERE id = ?", (line_id,)).fetchone()
-        if quantity > sku.stock and quantity >= held:  # fewer is always fine, even above stock
+        # Fewer is always fine, even above the stock: above it, only a lower quantity.
+        above_stock = quantity > sku.stock
+        changed = tx.execute(
+            "UPDATE cart_line SET quantity = :quantity WHERE id = :id AND account_id = :account"
+            + (" AND quantity > :quantity" if above_stock else ""),
+            quantity=quantity,
+            id=line_id,
+            account=account_id,
+        )
+        if not changed:
+            _line_sku(tx, account_id, line_id)  # removed meanwhile: CartLineNotFound
             raise OutOfStock(name=sku.name, left=sku.stock)
-        conn.execute("UPDATE cart_line SET quantity = ? WHERE id = ?", (quantity, line_id))
 
 
 def select_lines(
     store: Store, token: str, line_ids: Sequence[int] | None, selected: bool, *, clock: Clock
 ) -> None:
     """Tick or untick lines (`line_ids` None: the whole cart)."""
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
         if line_ids is None:
-            conn.execute(
-                "UPDATE cart_line SET selected = ? WHERE account_id = ?", (selected, account_id)
+            tx.execute(
+                "UPDATE cart_line SET selected = :selected WHERE account_id = :account",
+                selected=bool(selected),
+                account=account_id,
             )
             return
-        conn.executemany(
-            "UPDATE cart_line SET selected = ? WHERE id = ? AND account_id = ?",
-            [(selected, line_id, account_id) for line_id in line_ids],
+        ids, params = in_list("line", sorted(set(line_ids)))
+        tx.execute(
+            "UPDATE cart_line SET selected = :selected"
+            f" WHERE account_id = :account AND id IN {ids}",
+            selected=bool(selected),
+            account=account_id,
+            **params,
         )
 
 
 def remove_lines(store: Store, token: str, line_ids: Sequence[int], *, clock: Clock) -> int:
     """Delete lines from the cart; how many were deleted."""
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        return sum(
-            conn.execute(
-                "DELETE FROM cart_line WHERE id = ? AND account_id = ?", (line_id, account_id)
-            ).rowcount
-            for line_id in line_ids
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        ids, params = in_list("line", sorted(set(line_ids)))
+        return tx.execute(
+            f"DELETE FROM cart_line WHERE account_id = :account AND id IN {ids}",
+            account=account_id,
+            **params,
         )
 
 
 def cart_count(store: Store, token: str, *, clock: Clock) -> int:
     """How many pieces the cart holds (for the badge)."""
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        (count,) = conn.execute(
-            "SELECT COALESCE(SUM(quantity), 0) FROM cart_line WHERE account_id = ?", (account_id,)
-        ).fetchone()
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        count = tx.fetch_value(
+            "SELECT COALESCE(SUM(quantity), 0) FROM cart_line WHERE account_id = :account",
+            account=account_id,
+        )
     return int(count)
 
 
 def view_cart(store: Store, token: str, *, clock: Clock) -> CartView:
     """The cart, store by store (stores in the order their newest line was added)."""
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        rows = conn.execute(
-            "SELECT id, sku_id, quantity, selected FROM cart_line WHERE account_id = ?"
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        rows = tx.fetch_all(
+            "SELECT id, sku_id, quantity, selected FROM cart_line WHERE account_id = :account"
             " ORDER BY added_at DESC, id DESC",
-            (account_id,),
-        ).fetchall()
-        skus = skus_for_sale(conn, [row[1] for row in rows])
+            account=account_id,
+        )
+        skus = skus_for_sale(tx, [row[1] for row in rows])
         lines = [
             CartLine(line_id, skus[sku_id], quantity, bool(selected))
             for line_id, sku_id, quantity, selected in rows
             if sku_id in skus
         ]
-        shops = shops_for_sale(conn, {line.sku.shop_id for line in lines})
-        offers = usable_offers(conn, account_id, clock.now())
+        shops = shops_for_sale(tx, {line.sku.shop_id for line in lines})
+        offers = usable_offers(tx, account_id, clock.now())
     grouped: dict[int, list[CartLine]] = {}
     for line in lines:
         grouped.setdefault(line.sku.shop_id, []).append(line)
@@ -255,17 +297,19 @@ def view_cart(store: Store, token: str, *, clock: Clock) -> CartView:
     return CartView(shops=view.shops, priced=price(goods, offers, best_selection(goods, offers)))
 
 
-def _sku(conn: sqlite3.Connection, sku_id: int) -> SkuForSale:
-    found = skus_for_sale(conn, [sku_id]).get(sku_id)
+def _sku(tx: Transaction, sku_id: int) -> SkuForSale:
+    found = skus_for_sale(tx, [sku_id]).get(sku_id)
     if found is None:
         raise SkuNotFound()
     return found
 
 
-def _line_sku(conn: sqlite3.Connection, account_id: int, line_id: int) -> int:
-    row = conn.execute(
-        "SELECT sku_id FROM cart_line WHERE id = ? AND account_id = ?", (line_id, account_id)
-    ).fetchone()
+def _line_sku(tx: Transaction, account_id: int, line_id: int) -> int:
+    row = tx.fetch_one(
+        "SELECT sku_id FROM cart_line WHERE id = :id AND account_id = :account",
+        id=line_id,
+        account=account_id,
+    )
     if row is None:
         raise CartLineNotFound()
     return int(row[0])

@@ -2,13 +2,14 @@
 
 The reward for the n-th day of a streak is the coupon template whose `checkin_day` is n
 (the streak runs in weeks: day 8 is day 1 again). Checking in twice on one day is
-refused by the unique (account, day) row, also from two processes at once.
+refused by the unique (account, day) row, also from two processes at once: the row is
+written with `ON CONFLICT (account_id, day) DO NOTHING`, and a check-in that wrote
+nothing is rolled back whole (its coupon with it).
 """
 
 from __future__ import annotations
 
 import calendar
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
 from kstui.services.ordering.coupons import CouponTerms, HeldCoupon, held_coupons, template_terms
 from kstui.store.coupon_grants import grant
-from kstui.store.db import Store
+from kstui.store.interface import Store, Transaction, from_db_date
 from kstui.timefmt import CHINA
 
 WEEK = 7
@@ -80,23 +81,31 @@ def check_in(store: Store, token: str, *, clock: Clock) -> CheckedIn:
     """
     now = clock.now()
     today = now.astimezone(CHINA).date()
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        if _checked(conn, account_id, today):
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        if _checked(tx, account_id, today):
             raise AlreadyCheckedIn()
-        streak = _streak(conn, account_id, today - timedelta(days=1)) + 1
+        streak = _streak(tx, account_id, today - timedelta(days=1)) + 1
         day = (streak - 1) % WEEK + 1
-        template = conn.execute(
-            "SELECT id FROM coupon_template WHERE checkin_day = ? ORDER BY id LIMIT 1", (day,)
-        ).fetchone()
+        template = tx.fetch_value(
+            "SELECT id FROM coupon_template WHERE checkin_day = :day ORDER BY id LIMIT 1",
+            day=day,
+        )
         coupon_id = None
         if template is not None:
-            coupon_id = grant(conn, account_id, template[0], f"checkin:{account_id}:{today}", now)
-        conn.execute(
-            "INSERT INTO checkin (account_id, day, streak, coupon_id) VALUES (?, ?, ?, ?)",
-            (account_id, today.isoformat(), streak, coupon_id),
+            coupon_id = grant(tx, account_id, template, f"checkin:{account_id}:{today}", now)
+        written = tx.fetch_value(
+            "INSERT INTO checkin (account_id, day, streak, coupon_id)"
+            " VALUES (:account, :day, :streak, :coupon)"
+            " ON CONFLICT (account_id, day) DO NOTHING RETURNING id",
+            account=account_id,
+            day=today,
+            streak=streak,
+            coupon=coupon_id,
         )
-        coupon = held_coupons(conn, account_id, now, coupon_id=coupon_id)[0] if coupon_id else None
+        if written is None:  # another session checked in at the same moment
+            raise AlreadyCheckedIn()
+        coupon = held_coupons(tx, account_id, now, coupon_id=coupon_id)[0] if coupon_id else None
     return CheckedIn(streak=streak, coupon=coupon)
 
 
@@ -108,20 +117,23 @@ def checkin_calendar(store: Store, token: str, *, clock: Clock) -> CheckinCalend
     """
     today = clock.now().astimezone(CHINA).date()
     first = today.replace(day=1)
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
         days = frozenset(
-            date.fromisoformat(day).day
-            for (day,) in conn.execute(
-                "SELECT day FROM checkin WHERE account_id = ? AND day >= ? AND day <= ?",
-                (account_id, first.isoformat(), today.isoformat()),
+            from_db_date(day).day
+            for (day,) in tx.fetch_all(
+                "SELECT day FROM checkin WHERE account_id = :account AND day >= :first"
+                " AND day <= :today",
+                account=account_id,
+                first=first,
+                today=today,
             )
         )
         checked_today = today.day in days
-        streak = _streak(conn, account_id, today if checked_today else today - timedelta(days=1))
+        streak = _streak(tx, account_id, today if checked_today else today - timedelta(days=1))
         rewards = [
-            Reward(day, template_terms(conn, template_id))
-            for day, template_id in conn.execute(
+            Reward(day, template_terms(tx, template_id))
+            for day, template_id in tx.fetch_all(
                 "SELECT checkin_day, MIN(id) FROM coupon_template WHERE checkin_day IS NOT NULL"
                 " GROUP BY checkin_day ORDER BY checkin_day"
             )
@@ -129,18 +141,22 @@ def checkin_calendar(store: Store, token: str, *, clock: Clock) -> CheckinCalend
     return CheckinCalendar(today, days, checked_today, streak, rewards)
 
 
-def _checked(conn: sqlite3.Connection, account_id: int, day: date) -> bool:
+def _checked(tx: Transaction, account_id: int, day: date) -> bool:
     return (
-        conn.execute(
-            "SELECT 1 FROM checkin WHERE account_id = ? AND day = ?", (account_id, day.isoformat())
-        ).fetchone()
+        tx.fetch_one(
+            "SELECT 1 FROM checkin WHERE account_id = :account AND day = :day",
+            account=account_id,
+            day=day,
+        )
         is not None
     )
 
 
-def _streak(conn: sqlite3.Connection, account_id: int, day: date) -> int:
+def _streak(tx: Transaction, account_id: int, day: date) -> int:
     """The streak recorded on `day` (0 if there was no check-in that day)."""
-    row = conn.execute(
-        "SELECT streak FROM checkin WHERE account_id = ? AND day = ?", (account_id, day.isoformat())
-    ).fetchone()
-    return int(row[0]) if row else 0
+    streak = tx.fetch_value(
+        "SELECT streak FROM checkin WHERE account_id = :account AND day = :day",
+        account=account_id,
+        day=day,
+    )
+    return int(streak) if streak is not None else 0

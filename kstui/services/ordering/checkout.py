@@ -2,10 +2,12 @@
 
 `quote` shows what submitting would create: lines by store, freight to the address's
 province, the coupons that apply (the best combination chosen unless the shopper chose),
-the breakdown. `submit` creates the orders in one `BEGIN IMMEDIATE` transaction:
+the breakdown. `submit` creates the orders in one write transaction:
 
 - stock is reserved by a conditional decrement (`stock >= n`, and the price still the
-  one shown), so concurrent shoppers can never take more than there is;
+  one shown), so concurrent shoppers can never take more than there is; the SKUs are
+  updated in the order of their ids, then their products in the order of theirs, so
+  that two checkouts on PostgreSQL wait for each other instead of deadlocking;
 - the coupons are tied to the checkout by a conditional update, so one coupon cannot
   pay for two checkouts;
 - the checkout page's `submit_key` is unique: submitting twice creates the orders once.
@@ -17,7 +19,6 @@ lock is held only for the writes.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,8 +50,8 @@ from kstui.services.ordering.pricing import (
     shortfall,
 )
 from kstui.services.ordering.states import ORDERS
-from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import CheckoutStatus, InvoiceKind, OrderStatus, PaymentMethod
+from kstui.store.interface import Store, Transaction, UniqueViolation, from_db_time
 from kstui.text import has_control
 from kstui.timefmt import CHINA
 
@@ -251,9 +252,9 @@ def quote(
         NotLoggedIn, NothingToBuy, SkuNotFound, InvalidQuantity, OutOfStock,
         AddressNotFound, CouponNotApplicable, CouponUnavailable.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        return _quote(conn, account_id, items, clock.now(), address_id, selection)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        return _quote(tx, account_id, items, clock.now(), address_id, selection)
 
 
 def submit(
@@ -274,12 +275,12 @@ def submit(
         PriceChanged, NoteInvalid, InvalidInvoice.
     """
     now = clock.now()
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        earlier = _placed(conn, request.submit_key, account_id)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        earlier = _placed(tx, request.submit_key, account_id)
         if earlier is not None:
             return earlier
-        q = _quote(conn, account_id, request.items, now, request.address_id, request.selection)
+        q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
     if q.ship_to is None:
         raise AddressNeeded()
     notes = {shop.shop_id: _check_note(request.notes.get(shop.shop_id, "")) for shop in q.shops}
@@ -290,16 +291,13 @@ def submit(
     checkout_no = f"{today}{secrets.randbelow(10**12):012d}"
     order_nos = [f"{today}{secrets.randbelow(10**12):012d}" for _ in q.shops]
     deadline = now + pay_timeout
-    stamp = db_time(now)
     try:
-        with store.writing() as conn:
-            checkout_id = _insert_checkout(
-                conn, checkout_no, request, account_id, q, stamp, db_time(deadline)
-            )
-            _write_orders(conn, q, request, account_id, checkout_id, order_nos, notes, invoice, now)
+        with store.writing() as tx:
+            checkout_id = _insert_checkout(tx, checkout_no, request, account_id, q, now, deadline)
+            _write_orders(tx, q, request, account_id, checkout_id, order_nos, notes, invoice, now)
     except _SubmittedAlready:  # the same page submitted twice at once: the first one won
-        with store.reading() as conn:
-            earlier = _placed(conn, request.submit_key, account_id)
+        with store.reading() as tx:
+            earlier = _placed(tx, request.submit_key, account_id)
         if earlier is None:
             raise SubmitKeyTaken() from None
         return earlier
@@ -307,35 +305,42 @@ def submit(
 
 
 class _SubmittedAlready(Exception):
-    """The checkout's submit key is taken (rolls the transaction back)."""
+    """The checkout's submit key is taken: raised out of the write block, it rolls the
+    transaction back (on PostgreSQL the failed insert has ended it anyway)."""
 
 
 def _insert_checkout(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     checkout_no: str,
     request: OrderRequest,
     account_id: int,
     q: Quote,
-    stamp: str,
-    deadline: str,
+    now: datetime,
+    deadline: datetime,
 ) -> int:
     try:
-        checkout_id = conn.execute(
+        return tx.insert(
             "INSERT INTO checkout (no, submit_key, account_id, status, amount, method,"
-            " platform_coupon_id, created_at, pay_deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (checkout_no, request.submit_key, account_id, CheckoutStatus.AWAITING_PAYMENT.value,
-             q.total, request.method.value, q.platform_coupon_id, stamp, deadline),
-        ).lastrowid  # fmt: skip
-    except sqlite3.IntegrityError as exc:  # the unique submit key, checked by the index
-        if "submit_key" in str(exc):
+            " platform_coupon_id, created_at, pay_deadline) VALUES (:no, :submit_key,"
+            " :account, :status, :amount, :method, :platform_coupon, :now, :deadline)",
+            no=checkout_no,
+            submit_key=request.submit_key,
+            account=account_id,
+            status=CheckoutStatus.AWAITING_PAYMENT.value,
+            amount=q.total,
+            method=request.method.value,
+            platform_coupon=q.platform_coupon_id,
+            now=now,
+            deadline=deadline,
+        )
+    except UniqueViolation as exc:  # the unique submit key, checked by the index
+        if exc.is_on("checkout", "submit_key"):
             raise _SubmittedAlready() from exc
         raise
-    assert checkout_id is not None
-    return checkout_id
 
 
 def _write_orders(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     q: Quote,
     request: OrderRequest,
     account_id: int,
@@ -346,46 +351,75 @@ def _write_orders(
     now: datetime,
 ) -> None:
     """Reserve the stock and the coupons, write the orders (inside the transaction)."""
-    stamp = db_time(now)
-    _reserve_stock(conn, q)
+    _reserve_stock(tx, q)
     coupon_ids = [s.coupon_id for s in q.shops if s.coupon_id is not None]
     if q.platform_coupon_id is not None:
         coupon_ids.append(q.platform_coupon_id)
-    if coupon_ids and not tie_to_checkout(conn, account_id, coupon_ids, checkout_id, now):
+    if coupon_ids and not tie_to_checkout(tx, account_id, coupon_ids, checkout_id, now):
         raise CouponUnavailable()
     ship = q.ship_to
     assert ship is not None
     for shop, order_no in zip(q.shops, order_nos, strict=True):
-        order_id = conn.execute(
+        order_id = tx.insert(
             "INSERT INTO shop_order (no, checkout_id, account_id, shop_id, status, goods_total,"
             " freight, shop_discount, platform_discount, total, shop_coupon_id, recipient,"
             " phone, province, region, detail, note, invoice_kind, invoice_title,"
             " invoice_tax_no, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (order_no, checkout_id, account_id, shop.shop_id,
-             OrderStatus.PENDING_PAYMENT.value, shop.goods_total, shop.freight,
-             shop.shop_discount, shop.platform_discount, shop.total, shop.coupon_id,
-             ship.recipient, ship.phone, ship.province, ship.region, ship.detail,
-             notes[shop.shop_id], invoice.kind.value, invoice.title, invoice.tax_no,
-             stamp),
-        ).lastrowid  # fmt: skip
-        assert order_id is not None
-        conn.executemany(
+            " VALUES (:no, :checkout, :account, :shop, :status, :goods_total, :freight,"
+            " :shop_discount, :platform_discount, :total, :shop_coupon, :recipient, :phone,"
+            " :province, :region, :detail, :note, :invoice_kind, :invoice_title,"
+            " :invoice_tax_no, :now)",
+            no=order_no,
+            checkout=checkout_id,
+            account=account_id,
+            shop=shop.shop_id,
+            status=OrderStatus.PENDING_PAYMENT.value,
+            goods_total=shop.goods_total,
+            freight=shop.freight,
+            shop_discount=shop.shop_discount,
+            platform_discount=shop.platform_discount,
+            total=shop.total,
+            shop_coupon=shop.coupon_id,
+            recipient=ship.recipient,
+            phone=ship.phone,
+            province=ship.province,
+            region=ship.region,
+            detail=ship.detail,
+            note=notes[shop.shop_id],
+            invoice_kind=invoice.kind.value,
+            invoice_title=invoice.title,
+            invoice_tax_no=invoice.tax_no,
+            now=now,
+        )
+        tx.execute_many(
             "INSERT INTO order_line (order_id, position, product_id, sku_id, name_zh, name_en,"
             " spec_zh, spec_en, unit_price, quantity, amount, discount)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (:order, :position, :product, :sku, :name_zh, :name_en, :spec_zh,"
+            " :spec_en, :unit_price, :quantity, :amount, :discount)",
             [
-                (order_id, position, line.sku.product_id, line.sku.sku_id, line.sku.name.zh,
-                 line.sku.name.en, line.sku.spec.zh, line.sku.spec.en, line.sku.price,
-                 line.quantity, line.amount, line.discount)
+                {
+                    "order": order_id,
+                    "position": position,
+                    "product": line.sku.product_id,
+                    "sku": line.sku.sku_id,
+                    "name_zh": line.sku.name.zh,
+                    "name_en": line.sku.name.en,
+                    "spec_zh": line.sku.spec.zh,
+                    "spec_en": line.sku.spec.en,
+                    "unit_price": line.sku.price,
+                    "quantity": line.quantity,
+                    "amount": line.amount,
+                    "discount": line.discount,
+                }
                 for position, line in enumerate(shop.lines)
             ],
-        )  # fmt: skip
-        ORDERS.record(conn, order_id, None, OrderStatus.PENDING_PAYMENT, at=now)
+        )
+        ORDERS.record(tx, order_id, None, OrderStatus.PENDING_PAYMENT, at=now)
     if request.from_cart:
-        conn.executemany(
-            "DELETE FROM cart_line WHERE account_id = ? AND sku_id = ?",
-            [(account_id, item.sku_id) for item in request.items],
+        merged_skus = {item.sku_id for item in request.items}
+        tx.execute_many(
+            "DELETE FROM cart_line WHERE account_id = :account AND sku_id = :sku",
+            [{"account": account_id, "sku": sku_id} for sku_id in sorted(merged_skus)],
         )
 
 
@@ -393,7 +427,7 @@ def _write_orders(
 
 
 def _quote(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     items: Sequence[Item],
     now: datetime,
@@ -409,7 +443,7 @@ def _quote(
     merged: dict[int, int] = {}
     for item in items:
         merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
-    skus = skus_for_sale(conn, merged)
+    skus = skus_for_sale(tx, merged)
     per_product: dict[int, int] = {}
     for sku_id, quantity in merged.items():
         sku = skus.get(sku_id)
@@ -422,19 +456,19 @@ def _quote(
         per_product[sku.product_id] = per_product.get(sku.product_id, 0) + quantity
         if per_product[sku.product_id] > sku.limit:  # the limit is the product's, all SKUs
             raise OverOrderLimit(name=sku.name, max=sku.limit)
-    ship_to = _ship_to(conn, account_id, address_id)
+    ship_to = _ship_to(tx, account_id, address_id)
     province = ship_to.province if ship_to else DEFAULT_PROVINCE
     by_shop: dict[int, list[int]] = {}
     for sku_id in merged:
         by_shop.setdefault(skus[sku_id].shop_id, []).append(sku_id)
-    shops = shops_for_sale(conn, by_shop)
+    shops = shops_for_sale(tx, by_shop)
     goods = [
         _shop_goods(shops[s], [skus[k] for k in ids], merged, province)
         for s, ids in by_shop.items()
     ]
-    held = [c for c in held_coupons(conn, account_id, now) if c.state is CouponState.USABLE]
+    held = [c for c in held_coupons(tx, account_id, now) if c.state is CouponState.USABLE]
     if selection is not None:
-        _check_chosen_usable(conn, account_id, now, selection, {c.id for c in held})
+        _check_chosen_usable(tx, account_id, now, selection, {c.id for c in held})
     offers = [c.offer() for c in held]
     chosen = best_selection(goods, offers) if selection is None else selection
     priced = price(goods, offers, chosen)
@@ -471,7 +505,7 @@ def _quote(
 
 
 def _check_chosen_usable(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     now: datetime,
     selection: Selection,
@@ -481,7 +515,7 @@ def _check_chosen_usable(
     used, expired) is `CouponUnavailable` ("choose again"), as when it is lost to another
     checkout during the submit, rather than "does not apply"."""
     chosen = {*selection.shop_coupons.values(), selection.platform_coupon} - {None} - usable
-    if chosen and any(c.id in chosen for c in held_coupons(conn, account_id, now)):
+    if chosen and any(c.id in chosen for c in held_coupons(tx, account_id, now)):
         raise CouponUnavailable()
 
 
@@ -502,11 +536,11 @@ def _choices(coupons: list[HeldCoupon], base: int) -> list[CouponChoice]:
     )
 
 
-def _ship_to(conn: sqlite3.Connection, account_id: int, address_id: int | None) -> ShipTo | None:
+def _ship_to(tx: Transaction, account_id: int, address_id: int | None) -> ShipTo | None:
     address = (
-        default_address(conn, account_id)
+        default_address(tx, account_id)
         if address_id is None
-        else address_of(conn, account_id, address_id)
+        else address_of(tx, account_id, address_id)
     )
     if address is None:
         return None
@@ -521,40 +555,50 @@ def _check_note(note: str) -> str:
     return text
 
 
-def _reserve_stock(conn: sqlite3.Connection, q: Quote) -> None:
-    for shop in q.shops:
-        for line in shop.lines:
-            sku = line.sku
-            taken = conn.execute(
-                "UPDATE sku SET stock = stock - ? WHERE id = ? AND stock >= ? AND price = ?",
-                (line.quantity, sku.sku_id, line.quantity, sku.price),
-            ).rowcount
-            if not taken:
-                row = conn.execute(
-                    "SELECT stock, price FROM sku WHERE id = ?", (sku.sku_id,)
-                ).fetchone()
-                if row is None:
-                    raise SkuNotFound()
-                if row[1] != sku.price:
-                    raise PricesMoved()
-                raise OutOfStock(name=sku.name, left=row[0])
-            conn.execute(
-                "UPDATE product SET stock = stock - ? WHERE id = ?", (line.quantity, sku.product_id)
-            )
+def _reserve_stock(tx: Transaction, q: Quote) -> None:
+    """Take the lines' stock: every SKU by a conditional decrement, in the order of the
+    SKUs' ids, then their products' aggregates, in the order of the products' ids (one
+    fixed order for every transaction that changes stock, see `lifecycle`)."""
+    lines = sorted(
+        (line for shop in q.shops for line in shop.lines), key=lambda line: line.sku.sku_id
+    )
+    per_product: dict[int, int] = {}
+    for line in lines:
+        sku = line.sku
+        taken = tx.execute(
+            "UPDATE sku SET stock = stock - :n WHERE id = :id AND stock >= :n AND price = :price",
+            n=line.quantity,
+            id=sku.sku_id,
+            price=sku.price,
+        )
+        if not taken:
+            row = tx.fetch_one("SELECT stock, price FROM sku WHERE id = :id", id=sku.sku_id)
+            if row is None:
+                raise SkuNotFound()
+            if row[1] != sku.price:
+                raise PricesMoved()
+            raise OutOfStock(name=sku.name, left=row[0])
+        per_product[sku.product_id] = per_product.get(sku.product_id, 0) + line.quantity
+    tx.execute_many(
+        "UPDATE product SET stock = stock - :n WHERE id = :id",
+        [{"n": n, "id": product_id} for product_id, n in sorted(per_product.items())],
+    )
 
 
-def _placed(conn: sqlite3.Connection, submit_key: str, account_id: int) -> Placed | None:
-    row = conn.execute(
+def _placed(tx: Transaction, submit_key: str, account_id: int) -> Placed | None:
+    row = tx.fetch_one(
         "SELECT id, no, amount, pay_deadline, method FROM checkout"
-        " WHERE submit_key = ? AND account_id = ?",
-        (submit_key, account_id),
-    ).fetchone()
+        " WHERE submit_key = :key AND account_id = :account",
+        key=submit_key,
+        account=account_id,
+    )
     if row is None:
         return None
     checkout_id, no, amount, deadline, method = row
-    orders = conn.execute(
-        "SELECT no FROM shop_order WHERE checkout_id = ? ORDER BY id", (checkout_id,)
-    ).fetchall()
+    orders = tx.fetch_all(
+        "SELECT no FROM shop_order WHERE checkout_id = :checkout ORDER BY id",
+        checkout=checkout_id,
+    )
     return Placed(
         no, amount, from_db_time(deadline), PaymentMethod(method), tuple(o for (o,) in orders)
     )

@@ -13,7 +13,6 @@ unties it, paying it makes it used (`used_at`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +25,8 @@ from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
 from kstui.services.ordering.pricing import CouponOffer
 from kstui.store.coupon_grants import grant
-from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import CouponKind, CouponScope
+from kstui.store.interface import Store, Transaction, from_db_time
 
 
 class CouponGone(DomainError):
@@ -132,11 +131,12 @@ def _offer(coupon_id: int, terms: CouponTerms, valid_until: datetime) -> CouponO
     )
 
 
-def template_terms(conn: sqlite3.Connection, template_id: int) -> CouponTerms:
+def template_terms(tx: Transaction, template_id: int) -> CouponTerms:
     """The terms of a coupon template."""
-    row = conn.execute(
-        f"SELECT {_TERMS_COLUMNS} FROM {_TERMS_JOIN} WHERE t.id = ?", (template_id,)
-    ).fetchone()
+    row = tx.fetch_one(
+        f"SELECT {_TERMS_COLUMNS} FROM {_TERMS_JOIN} WHERE t.id = :id", id=template_id
+    )
+    assert row is not None, template_id
     return _terms(row)
 
 
@@ -150,22 +150,28 @@ def claim(store: Store, token: str, template_id: int, *, clock: Clock) -> HeldCo
         NotLoggedIn, CouponNotClaimable, AlreadyClaimed, CouponGone.
     """
     now = clock.now()
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        row = conn.execute(
-            "SELECT new_user, checkin_day FROM coupon_template WHERE id = ?", (template_id,)
-        ).fetchone()
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        row = tx.fetch_one(
+            "SELECT new_user, checkin_day FROM coupon_template WHERE id = :id", id=template_id
+        )
         if row is None:
             raise CouponGone()
-        if row[0] or row[1] is not None:
+        if bool(row[0]) or row[1] is not None:
             raise CouponNotClaimable()
         key = f"claim:{template_id}:{account_id}"
-        if conn.execute("SELECT 1 FROM coupon WHERE grant_key = ?", (key,)).fetchone():
+        if _granted(tx, key):
             raise AlreadyClaimed()
-        coupon_id = grant(conn, account_id, template_id, key, now)
+        coupon_id = grant(tx, account_id, template_id, key, now)
         if coupon_id is None:
+            if _granted(tx, key):  # claimed by another session at the same moment
+                raise AlreadyClaimed()
             raise CouponGone()
-        return held_coupons(conn, account_id, now, coupon_id=coupon_id)[0]
+        return held_coupons(tx, account_id, now, coupon_id=coupon_id)[0]
+
+
+def _granted(tx: Transaction, grant_key: str) -> bool:
+    return tx.fetch_one("SELECT 1 FROM coupon WHERE grant_key = :key", key=grant_key) is not None
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -178,23 +184,25 @@ def claimable(
 
     A guest (`token` None) sees them too; `claimed_by_me` is then False.
     """
-    now = db_time(clock.now())
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock) if token else None
-        where = "" if shop_id is None else " AND t.shop_id = ?"
-        params: tuple[object, ...] = (account_id or 0, now, now)
-        rows = conn.execute(
+    now = clock.now()
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock) if token else None
+        where = "" if shop_id is None else " AND t.shop_id = :shop"
+        shop: dict[str, object] = {} if shop_id is None else {"shop": shop_id}
+        rows = tx.fetch_all(
             f"""
             SELECT t.id, {_TERMS_COLUMNS}, t.ends_at, t.valid_days, t.total - t.claimed,
                    EXISTS (SELECT 1 FROM coupon AS c WHERE c.template_id = t.id
-                           AND c.account_id = ?)
+                           AND c.account_id = :account)
             FROM {_TERMS_JOIN}
-            WHERE t.new_user = 0 AND t.checkin_day IS NULL AND t.starts_at <= ?
-              AND t.ends_at > ?{where}
+            WHERE NOT t.new_user AND t.checkin_day IS NULL AND t.starts_at <= :now
+              AND t.ends_at > :now{where}
             ORDER BY t.scope DESC, t.shop_id, t.threshold, t.id
             """,
-            params + ((shop_id,) if shop_id is not None else ()),
-        ).fetchall()
+            account=account_id or 0,
+            now=now,
+            **shop,
+        )
     return [
         ClaimableCoupon(
             template_id=row[0],
@@ -211,9 +219,9 @@ def claimable(
 def my_coupons(store: Store, token: str, *, clock: Clock) -> list[HeldCoupon]:
     """Every coupon the shopper holds: usable first (soonest to expire first), then the
     rest, newest first."""
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        coupons = held_coupons(conn, account_id, clock.now())
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        coupons = held_coupons(tx, account_id, clock.now())
     order = {CouponState.USABLE: 0, CouponState.NOT_YET: 1, CouponState.IN_ORDER: 2}
     usable = sorted(
         (c for c in coupons if c.state in order),
@@ -223,26 +231,29 @@ def my_coupons(store: Store, token: str, *, clock: Clock) -> list[HeldCoupon]:
     return usable + rest
 
 
-def usable_offers(conn: sqlite3.Connection, account_id: int, now: datetime) -> list[CouponOffer]:
+def usable_offers(tx: Transaction, account_id: int, now: datetime) -> list[CouponOffer]:
     """The coupons the account can use right now, as the pricing rules see them."""
-    return [c.offer() for c in held_coupons(conn, account_id, now) if c.state is CouponState.USABLE]
+    return [c.offer() for c in held_coupons(tx, account_id, now) if c.state is CouponState.USABLE]
 
 
 def held_coupons(
-    conn: sqlite3.Connection, account_id: int, now: datetime, *, coupon_id: int | None = None
+    tx: Transaction, account_id: int, now: datetime, *, coupon_id: int | None = None
 ) -> list[HeldCoupon]:
-    """The account's coupons (or one of them) and how each stands at `now`."""
-    where = "" if coupon_id is None else " AND c.id = ?"
-    rows = conn.execute(
+    """The account's coupons (or one of them) and how each stands at `now`, by id."""
+    where = "" if coupon_id is None else " AND c.id = :coupon"
+    one: dict[str, object] = {} if coupon_id is None else {"coupon": coupon_id}
+    rows = tx.fetch_all(
         f"""
         SELECT c.id, c.template_id, {_TERMS_COLUMNS}, c.valid_from, c.valid_until,
                c.checkout_id, c.used_at
         FROM coupon AS c JOIN coupon_template AS t ON t.id = c.template_id
         LEFT JOIN shop AS s ON s.id = t.shop_id
-        WHERE c.account_id = ?{where}
+        WHERE c.account_id = :account{where}
+        ORDER BY c.id
         """,
-        (account_id,) + ((coupon_id,) if coupon_id is not None else ()),
-    ).fetchall()
+        account=account_id,
+        **one,
+    )
     held = []
     for row in rows:
         valid_from, valid_until = from_db_time(row[12]), from_db_time(row[13])
@@ -273,39 +284,46 @@ def held_coupons(
 
 
 def tie_to_checkout(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     coupon_ids: list[int],
     checkout_id: int,
     now: datetime,
 ) -> bool:
-    """Tie usable coupons to a new checkout; False (nothing tied) if any is no longer usable.
+    """Tie usable coupons to a new checkout; False if any is no longer usable (the caller
+    then rolls back the ones tied).
 
-    The update is conditional, so two checkouts racing for one coupon cannot both get it.
+    The update is conditional, so two checkouts racing for one coupon cannot both get it;
+    the coupons are tied in the order of their ids, so two checkouts racing for the same
+    coupons wait for each other instead of deadlocking.
     """
-    stamp = db_time(now)
-    for coupon_id in coupon_ids:
-        tied = conn.execute(
-            "UPDATE coupon SET checkout_id = ? WHERE id = ? AND account_id = ?"
-            " AND checkout_id IS NULL AND used_at IS NULL AND valid_from <= ? AND valid_until > ?",
-            (checkout_id, coupon_id, account_id, stamp, stamp),
-        ).rowcount
+    for coupon_id in sorted(coupon_ids):
+        tied = tx.execute(
+            "UPDATE coupon SET checkout_id = :checkout WHERE id = :id AND account_id = :account"
+            " AND checkout_id IS NULL AND used_at IS NULL AND valid_from <= :now"
+            " AND valid_until > :now",
+            checkout=checkout_id,
+            id=coupon_id,
+            account=account_id,
+            now=now,
+        )
         if not tied:
             return False
     return True
 
 
-def release_checkout(conn: sqlite3.Connection, checkout_id: int) -> None:
+def release_checkout(tx: Transaction, checkout_id: int) -> None:
     """Untie the coupons of a checkout cancelled before payment (they can be used again)."""
-    conn.execute(
-        "UPDATE coupon SET checkout_id = NULL WHERE checkout_id = ? AND used_at IS NULL",
-        (checkout_id,),
+    tx.execute(
+        "UPDATE coupon SET checkout_id = NULL WHERE checkout_id = :checkout AND used_at IS NULL",
+        checkout=checkout_id,
     )
 
 
-def use_checkout(conn: sqlite3.Connection, checkout_id: int, now: datetime) -> None:
+def use_checkout(tx: Transaction, checkout_id: int, now: datetime) -> None:
     """Mark the coupons of a paid checkout as used."""
-    conn.execute(
-        "UPDATE coupon SET used_at = ? WHERE checkout_id = ? AND used_at IS NULL",
-        (db_time(now), checkout_id),
+    tx.execute(
+        "UPDATE coupon SET used_at = :now WHERE checkout_id = :checkout AND used_at IS NULL",
+        now=now,
+        checkout=checkout_id,
     )

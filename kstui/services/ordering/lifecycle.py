@@ -3,20 +3,22 @@
 A checkout's orders move together until paid. Closing a checkout is a conditional
 update, so of two processes closing it (the shopper cancelling, the deadline passing)
 only the winner cancels the orders and gives back their stock and coupons, exactly
-once. Payments are `kstui.services.payments.cashier`'; the list of orders is
-`kstui.services.orders`'.
+once. Stock and sales move in one fixed order, the SKUs by id and then their products by
+id (as checkout reserves them), so that two transactions changing the same rows on
+PostgreSQL wait for each other instead of deadlocking. Payments are
+`kstui.services.payments.cashier`'; the list of orders is `kstui.services.orders`'.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from kstui.services.errors import DomainError
 from kstui.services.ordering.coupons import release_checkout, use_checkout
 from kstui.services.ordering.states import ORDERS
-from kstui.store.db import db_time
 from kstui.store.enums import CheckoutStatus, OrderStatus
+from kstui.store.interface import Transaction, in_list
 
 
 class CheckoutNotFound(DomainError):
@@ -33,44 +35,42 @@ class CancelReason:
 
 
 def close_checkout(
-    conn: sqlite3.Connection, checkout_id: int, now: datetime, reason: str, *, overdue_only: bool
+    tx: Transaction, checkout_id: int, now: datetime, reason: str, *, overdue_only: bool
 ) -> bool:
     """Cancel an unpaid checkout's orders and give back their stock and coupons (inside a
     write transaction; its payments are the caller's). False if it was no longer waiting
     for payment (or, with `overdue_only`, not yet due)."""
-    stamp = db_time(now)
-    due = " AND pay_deadline <= ?" if overdue_only else ""
-    closed = conn.execute(
-        f"UPDATE checkout SET status = ?, closed_at = ? WHERE id = ? AND status = ?{due}",
-        (CheckoutStatus.CLOSED.value, stamp, checkout_id, CheckoutStatus.AWAITING_PAYMENT.value)
-        + ((stamp,) if overdue_only else ()),
-    ).rowcount
+    due = " AND pay_deadline <= :now" if overdue_only else ""
+    closed = tx.execute(
+        "UPDATE checkout SET status = :closed, closed_at = :now"
+        f" WHERE id = :id AND status = :awaiting{due}",
+        closed=CheckoutStatus.CLOSED.value,
+        now=now,
+        id=checkout_id,
+        awaiting=CheckoutStatus.AWAITING_PAYMENT.value,
+    )
     if not closed:
         return False
-    orders = conn.execute(
-        "SELECT id FROM shop_order WHERE checkout_id = ? AND status = ?",
-        (checkout_id, OrderStatus.PENDING_PAYMENT.value),
-    ).fetchall()
-    for (order_id,) in orders:
-        if not ORDERS.move(
-            conn, order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED,
-            at=now, detail=reason, cancelled_at=stamp, cancel_reason=reason,
-        ):  # fmt: skip
-            continue
-        lines = conn.execute(
-            "SELECT sku_id, product_id, quantity FROM order_line WHERE order_id = ?", (order_id,)
-        ).fetchall()
-        conn.executemany(
-            "UPDATE sku SET stock = stock + ? WHERE id = ?", [(q, sku) for sku, _, q in lines]
+    cancelled = [
+        order_id
+        for order_id in _pending_orders(tx, checkout_id)
+        if ORDERS.move(
+            tx,
+            order_id,
+            OrderStatus.PENDING_PAYMENT,
+            OrderStatus.CANCELLED,
+            at=now,
+            detail=reason,
+            cancelled_at=now,
+            cancel_reason=reason,
         )
-        conn.executemany(
-            "UPDATE product SET stock = stock + ? WHERE id = ?", [(q, p) for _, p, q in lines]
-        )
-    release_checkout(conn, checkout_id)
+    ]
+    _add_to_skus_and_products(tx, "stock", cancelled)
+    release_checkout(tx, checkout_id)
     return True
 
 
-def mark_paid(conn: sqlite3.Connection, checkout_id: int, payment_id: int, now: datetime) -> bool:
+def mark_paid(tx: Transaction, checkout_id: int, payment_id: int, now: datetime) -> bool:
     """The checkout was paid by `payment_id`: its orders become 待发货, the sales count,
     the coupons are used (inside a write transaction).
 
@@ -81,31 +81,65 @@ def mark_paid(conn: sqlite3.Connection, checkout_id: int, payment_id: int, now: 
         False (nothing changed) if the checkout was not waiting for payment any more —
         closed, or paid by another payment.
     """
-    stamp = db_time(now)
-    paid = conn.execute(
-        "UPDATE checkout SET status = ?, paid_at = ?, payment_id = ? WHERE id = ? AND status = ?",
-        (CheckoutStatus.PAID.value, stamp, payment_id, checkout_id,
-         CheckoutStatus.AWAITING_PAYMENT.value),
-    ).rowcount  # fmt: skip
+    paid = tx.execute(
+        "UPDATE checkout SET status = :paid, paid_at = :now, payment_id = :payment"
+        " WHERE id = :id AND status = :awaiting",
+        paid=CheckoutStatus.PAID.value,
+        now=now,
+        payment=payment_id,
+        id=checkout_id,
+        awaiting=CheckoutStatus.AWAITING_PAYMENT.value,
+    )
     if not paid:
         return False
-    orders = conn.execute(
-        "SELECT id FROM shop_order WHERE checkout_id = ? AND status = ?",
-        (checkout_id, OrderStatus.PENDING_PAYMENT.value),
-    ).fetchall()
-    for (order_id,) in orders:
-        ORDERS.move(
-            conn, order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.TO_SHIP, at=now,
-            detail="paid", paid_at=stamp,
-        )  # fmt: skip
-        lines = conn.execute(
-            "SELECT sku_id, product_id, quantity FROM order_line WHERE order_id = ?", (order_id,)
-        ).fetchall()
-        conn.executemany(
-            "UPDATE sku SET sales = sales + ? WHERE id = ?", [(q, sku) for sku, _, q in lines]
+    moved = [
+        order_id
+        for order_id in _pending_orders(tx, checkout_id)
+        if ORDERS.move(
+            tx,
+            order_id,
+            OrderStatus.PENDING_PAYMENT,
+            OrderStatus.TO_SHIP,
+            at=now,
+            detail="paid",
+            paid_at=now,
         )
-        conn.executemany(
-            "UPDATE product SET sales = sales + ? WHERE id = ?", [(q, p) for _, p, q in lines]
-        )
-    use_checkout(conn, checkout_id, now)
+    ]
+    _add_to_skus_and_products(tx, "sales", moved)
+    use_checkout(tx, checkout_id, now)
     return True
+
+
+def _pending_orders(tx: Transaction, checkout_id: int) -> list[int]:
+    """The ids of a checkout's orders waiting for payment, in order."""
+    rows = tx.fetch_all(
+        "SELECT id FROM shop_order WHERE checkout_id = :checkout AND status = :pending ORDER BY id",
+        checkout=checkout_id,
+        pending=OrderStatus.PENDING_PAYMENT.value,
+    )
+    return [order_id for (order_id,) in rows]
+
+
+def _add_to_skus_and_products(tx: Transaction, column: str, order_ids: Sequence[int]) -> None:
+    """Add the quantities of the orders' lines to `column` (`stock` given back, `sales`)
+    of their SKUs, then of their products: one update per row, SKUs by id, then products
+    by id."""
+    if not order_ids:
+        return
+    ids, params = in_list("order", order_ids)
+    lines = tx.fetch_all(
+        f"SELECT sku_id, product_id, quantity FROM order_line WHERE order_id IN {ids}", **params
+    )
+    per_sku: dict[int, int] = {}
+    per_product: dict[int, int] = {}
+    for sku_id, product_id, quantity in lines:
+        per_sku[sku_id] = per_sku.get(sku_id, 0) + quantity
+        per_product[product_id] = per_product.get(product_id, 0) + quantity
+    tx.execute_many(
+        f"UPDATE sku SET {column} = {column} + :n WHERE id = :id",
+        [{"n": n, "id": sku_id} for sku_id, n in sorted(per_sku.items())],
+    )
+    tx.execute_many(
+        f"UPDATE product SET {column} = {column} + :n WHERE id = :id",
+        [{"n": n, "id": product_id} for product_id, n in sorted(per_product.items())],
+    )

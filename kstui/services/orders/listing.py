@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from kstui.i18n import Localized
 from kstui.providers.clock import Clock
 from kstui.services.accounts.records import session_account
-from kstui.store.db import Store, from_db_time
 from kstui.store.enums import OrderStatus
+from kstui.store.interface import Store, Transaction, from_db_time, in_list
 
 LIST_LIMIT = 100
 
@@ -46,31 +45,34 @@ def my_orders(
     store: Store, token: str, *, clock: Clock, status: OrderStatus | None = None
 ) -> list[OrderSummary]:
     """The shopper's orders, newest first (at most `LIST_LIMIT`)."""
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        return orders_of(conn, account_id, status=status)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        return orders_of(tx, account_id, status=status)
 
 
 def orders_of(
-    conn: sqlite3.Connection, account_id: int, *, status: OrderStatus | None = None
+    tx: Transaction, account_id: int, *, status: OrderStatus | None = None
 ) -> list[OrderSummary]:
     """An account's orders, newest first (for the screens and `kstui orders list`)."""
-    where = "" if status is None else " AND o.status = ?"
-    rows = conn.execute(
+    where = "" if status is None else " AND o.status = :status"
+    params: dict[str, object] = {} if status is None else {"status": status.value}
+    rows = tx.fetch_all(
         f"""
         SELECT o.id, o.no, c.no, s.name_zh, s.name_en, o.status, o.total, o.created_at,
                o.paid_at, c.pay_deadline
         FROM shop_order AS o JOIN checkout AS c ON c.id = o.checkout_id
         JOIN shop AS s ON s.id = o.shop_id
-        WHERE o.account_id = ?{where}
-        ORDER BY o.created_at DESC, o.id DESC LIMIT ?
+        WHERE o.account_id = :account{where}
+        ORDER BY o.created_at DESC, o.id DESC LIMIT :limit
         """,
-        (account_id,) + ((status.value,) if status else ()) + (LIST_LIMIT,),
-    ).fetchall()
+        account=account_id,
+        limit=LIST_LIMIT,
+        **params,
+    )
     ids = [row[0] for row in rows]
     lines: dict[int, list[OrderLineView]] = {i: [] for i in ids}
     if ids:
-        marks = ",".join("?" * len(ids))
+        marks, id_params = in_list("order", ids)
         for (
             order_id,
             name_zh,
@@ -81,10 +83,10 @@ def orders_of(
             quantity,
             amount,
             discount,
-        ) in conn.execute(
+        ) in tx.fetch_all(
             f"SELECT order_id, name_zh, name_en, spec_zh, spec_en, unit_price, quantity, amount,"
-            f" discount FROM order_line WHERE order_id IN ({marks}) ORDER BY order_id, position",
-            ids,
+            f" discount FROM order_line WHERE order_id IN {marks} ORDER BY order_id, position",
+            **id_params,
         ):
             lines[order_id].append(
                 OrderLineView(Localized(name_zh, name_en), Localized(spec_zh, spec_en), unit,

@@ -1,26 +1,32 @@
 """Payments (收银台): 支付宝/微信支付 by QR code, bank cards, the platform balance; and
 recharging the wallet through the same gateways.
 
-Never twice:
+Never twice, on SQLite and on PostgreSQL (where write transactions run at the same time):
 - every attempt carries the client's idempotency key (unique): the same key again
-  returns the first attempt's result, whatever happened since;
+  returns the first attempt's result, whatever happened since; of two requests with one
+  key at the same moment, the one whose insert finds the key taken (`ON CONFLICT DO
+  NOTHING`) returns the other's result;
+- an attempt on a checkout, once its payment row is written, holds the checkout's row
+  (a conditional update: still awaiting payment, before its deadline), so that paying or
+  closing the checkout at the same moment waits for it and then sees it;
 - a checkout becomes paid by one conditional update (`status = 'awaiting_payment'`),
   so of two payments racing for it one wins; its other attempts still open are then
   closed (at the gateway too), and a gateway payment that lost (paid there before it
   could be closed, its notification still on the way) is refunded at once;
-- the gateway's notifications are checked (signature, trade, amount) and applied by
-  a conditional move of the payment (`pending → succeeded`): ten copies, one charge;
+- the gateway's notifications are claimed one at a time (a conditional update: not yet
+  delivered), checked (signature, trade, amount) and applied by a conditional move of
+  the payment (`pending → succeeded`): ten copies, one charge;
 - balance payments debit the wallet in the same transaction that pays the checkout.
 
-Before an unpaid checkout is closed at its deadline, its open QR trades are asked at
-the gateway (交易查询): a trade paid in time is applied, not cancelled.
+Before an unpaid checkout is closed at its deadline (or by the shopper), its open trades
+are asked at the gateway (交易查询): a trade paid in time is applied, not cancelled; one
+paid while the checkout was being closed makes the close start again.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -50,7 +56,6 @@ from kstui.services.payments.wallet import (
     credit,
     debit,
 )
-from kstui.store.db import Store, db_time, from_db_time
 from kstui.store.enums import (
     CheckoutStatus,
     PaymentMethod,
@@ -58,10 +63,14 @@ from kstui.store.enums import (
     PaymentStatus,
     TradeStatus,
 )
+from kstui.store.interface import Store, StoreBusy, Transaction, from_db_time
 from kstui.timefmt import CHINA
 
 RECHARGE_TIMEOUT = timedelta(minutes=15)
 """How long a recharge's QR code can be paid."""
+_CLOSE_ATTEMPTS = 20
+"""How many times closing a checkout starts again because one of its trades was paid
+while it was being closed (each time, the payment is applied: a few at most)."""
 
 
 class RealNameRequired(DomainError):
@@ -158,6 +167,21 @@ class CashierView:
     phone: str
 
 
+class _PaidMeanwhile(Exception):
+    """A trade of a checkout being closed was paid after it was asked about: the close is
+    rolled back and starts again (and then applies the payment)."""
+
+
+@dataclass(frozen=True)
+class _Notice:
+    """The fields of a notification whose signature is the gateway's."""
+
+    out_trade_no: str
+    trade_no: str
+    amount: object
+    status: object
+
+
 @dataclass(frozen=True)
 class _Target:
     purpose: PaymentPurpose
@@ -177,27 +201,31 @@ def cashier(store: Store, token: str, checkout_no: str, *, clock: Clock) -> Cash
         NotLoggedIn, CheckoutNotFound.
     """
     _close_if_overdue(store, checkout_no, clock=clock)
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        row = conn.execute(
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        row = tx.fetch_one(
             "SELECT id, amount, status, pay_deadline, method FROM checkout"
-            " WHERE no = ? AND account_id = ?",
-            (checkout_no, account_id),
-        ).fetchone()
+            " WHERE no = :no AND account_id = :account",
+            no=checkout_no,
+            account=account_id,
+        )
         if row is None:
             raise CheckoutNotFound()
         checkout_id, amount, status, deadline, method = row
         orders = [
             CashierOrder(no, Localized(zh, en), total)
-            for no, zh, en, total in conn.execute(
+            for no, zh, en, total in tx.fetch_all(
                 "SELECT o.no, s.name_zh, s.name_en, o.total FROM shop_order AS o"
-                " JOIN shop AS s ON s.id = o.shop_id WHERE o.checkout_id = ? ORDER BY o.id",
-                (checkout_id,),
+                " JOIN shop AS s ON s.id = o.shop_id WHERE o.checkout_id = :checkout"
+                " ORDER BY o.id",
+                checkout=checkout_id,
             )
         ]
-        real_name, password = conn.execute(
-            "SELECT real_name, payment_password_hash FROM account WHERE id = ?", (account_id,)
-        ).fetchone()
+        account = tx.fetch_one(
+            "SELECT real_name, payment_password_hash FROM account WHERE id = :id", id=account_id
+        )
+        assert account is not None  # the session's account
+        real_name, password = account
         return CashierView(
             checkout_no=checkout_no,
             amount=amount,
@@ -205,10 +233,10 @@ def cashier(store: Store, token: str, checkout_no: str, *, clock: Clock) -> Cash
             pay_deadline=from_db_time(deadline),
             method=PaymentMethod(method),
             orders=orders,
-            balance=balance_of(conn, account_id),
+            balance=balance_of(tx, account_id),
             verified=real_name is not None,
             payment_password_set=password is not None,
-            phone=phone_of(conn, account_id),
+            phone=phone_of(tx, account_id),
         )
 
 
@@ -228,13 +256,12 @@ def start_qr(
         raise WrongMethod()
     _close_if_overdue(store, checkout_no, clock=clock)
     now = clock.now()
-    with store.writing() as conn:
-        account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, method, checkout_no)
-        if earlier is not None:
-            return earlier
-        target = _checkout_target(conn, account_id, checkout_no, now)
-        return _open_qr(conn, account_id, target, method, key, now)
+    with store.writing() as tx:
+        account_id = _payer(tx, token, clock)
+        target = _payable(tx, key, account_id, method, checkout_no, now)
+        if isinstance(target, PaymentView):
+            return target  # the same request, sent again
+        return _open_qr(tx, account_id, target, method, key, now)
 
 
 def pay_by_card(
@@ -263,13 +290,12 @@ def pay_by_card(
     _close_if_overdue(store, checkout_no, clock=clock)
     _check_password(store, token, payment_password, clock)
     now = clock.now()
-    with store.writing() as conn:
-        account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, PaymentMethod.CARD, checkout_no)
-        if earlier is not None:
-            return earlier
-        target = _checkout_target(conn, account_id, checkout_no, now)
-        return _charge_card(conn, account_id, target, card, key, now, clock=clock, sms=sms)
+    with store.writing() as tx:
+        account_id = _payer(tx, token, clock)
+        target = _payable(tx, key, account_id, PaymentMethod.CARD, checkout_no, now)
+        if isinstance(target, PaymentView):
+            return target  # the same request, sent again
+        return _charge_card(tx, account_id, target, card, key, now, clock=clock, sms=sms)
 
 
 def pay_by_balance(
@@ -285,19 +311,21 @@ def pay_by_balance(
     _close_if_overdue(store, checkout_no, clock=clock)
     _check_password(store, token, payment_password, clock)
     now = clock.now()
-    with store.writing() as conn:
-        account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, PaymentMethod.BALANCE, checkout_no)
-        if earlier is not None:
-            return earlier
-        target = _checkout_target(conn, account_id, checkout_no, now)
-        payment_id, no = _new_payment(conn, account_id, target, PaymentMethod.BALANCE, key, now)
+    with store.writing() as tx:
+        account_id = _payer(tx, token, clock)
+        target = _payable(tx, key, account_id, PaymentMethod.BALANCE, checkout_no, now)
+        if isinstance(target, PaymentView):
+            return target  # the same request, sent again
+        created = _new_payment(tx, account_id, target, PaymentMethod.BALANCE, key, now)
+        if created is None:
+            return _replayed(tx, key, account_id, target, PaymentMethod.BALANCE)
+        payment_id, no = created
         debit(
-            conn, account_id, target.amount, kind=EntryKind.PAYMENT, ref=checkout_no,
+            tx, account_id, target.amount, kind=EntryKind.PAYMENT, ref=checkout_no,
             entry_key=f"pay:{no}", now=now,
         )  # fmt: skip
-        _succeed(conn, payment_id, now)
-        return _view(conn, payment_id)
+        _succeed(tx, payment_id, now)  # the checkout is held: it takes the payment
+        return _view(tx, payment_id)
 
 
 def confirm_card_code(
@@ -311,27 +339,24 @@ def confirm_card_code(
     """
     now = clock.now()
     failure: CodeRejected | None = None
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        payment_id = _payment_id(conn, account_id, payment_no)
-        view = _view(conn, payment_id)
+    with store.writing() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        payment_id = _payment_id(tx, account_id, payment_no)
+        view = _view(tx, payment_id)
         if not view.awaiting_code or view.trade_no is None:
             raise NotAwaitingCode()
-        failure = check_code(
-            conn, phone_of(conn, account_id), Purpose.CARD_PAYMENT, code, clock=clock
-        )
+        target_open = _target_open(tx, payment_id, now)  # the checkout is held from here
+        failure = check_code(tx, phone_of(tx, account_id), Purpose.CARD_PAYMENT, code, clock=clock)
         if failure is None:
-            if _target_open(conn, payment_id, now) and gateway.confirm_card(
-                conn, view.trade_no, now
-            ):
-                _succeed(conn, payment_id, now)
+            if target_open and gateway.confirm_card(tx, view.trade_no, now):
+                _succeed(tx, payment_id, now)
             else:
-                gateway.close_trade(conn, view.trade_no, now)
+                gateway.close_trade(tx, view.trade_no, now)
                 PAYMENTS.move(
-                    conn, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
-                    detail="closed_before_code", updated_at=db_time(now),
+                    tx, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
+                    detail="closed_before_code", updated_at=now,
                 )  # fmt: skip
-            view = _view(conn, payment_id)
+            view = _view(tx, payment_id)
     if failure is not None:
         raise failure
     return view
@@ -348,18 +373,18 @@ def payment_status(
         NotLoggedIn, PaymentNotFound.
     """
     now = clock.now()
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        view = _view(conn, _payment_id(conn, account_id, payment_no))
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        view = _view(tx, _payment_id(tx, account_id, payment_no))
     waiting = view.status is PaymentStatus.PENDING and view.method.by_qr
     if not (query_gateway and waiting and view.trade_no is not None):
         return view
-    with store.writing() as conn:
-        found = gateway.trade(conn, view.trade_no)
-        payment_id = _payment_id(conn, account_id, payment_no)
+    with store.writing() as tx:
+        found = gateway.trade(tx, view.trade_no)
+        payment_id = _payment_id(tx, account_id, payment_no)
         if found.status is TradeStatus.PAID and found.amount == view.amount:
-            _succeed(conn, payment_id, now)
-        return _view(conn, payment_id)
+            _succeed(tx, payment_id, now)
+        return _view(tx, payment_id)
 
 
 def simulate_scan(store: Store, token: str, payment_no: str, *, clock: Clock) -> bool:
@@ -371,9 +396,9 @@ def simulate_scan(store: Store, token: str, payment_no: str, *, clock: Clock) ->
     Raises:
         NotLoggedIn, PaymentNotFound.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        view = _view(conn, _payment_id(conn, account_id, payment_no))
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        view = _view(tx, _payment_id(tx, account_id, payment_no))
     if view.trade_no is None or not view.method.by_qr:
         raise PaymentNotFound()
     return gateway.scan_and_pay(store, view.trade_no, clock=clock)
@@ -387,14 +412,16 @@ def cancel_unpaid(store: Store, token: str, checkout_no: str, *, clock: Clock) -
         NotLoggedIn, CheckoutNotFound.
     """
     now = clock.now()
-    with store.writing() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        row = conn.execute(
-            "SELECT id FROM checkout WHERE no = ? AND account_id = ?", (checkout_no, account_id)
-        ).fetchone()
-        if row is None:
-            raise CheckoutNotFound()
-        return _close(conn, row[0], now, CancelReason.SHOPPER, overdue_only=False)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        checkout_id = tx.fetch_value(
+            "SELECT id FROM checkout WHERE no = :no AND account_id = :account",
+            no=checkout_no,
+            account=account_id,
+        )
+    if checkout_id is None:
+        raise CheckoutNotFound()
+    return _closing(store, int(checkout_id), now, CancelReason.SHOPPER, overdue_only=False)
 
 
 # -- recharging the wallet ------------------------------------------------------------------
@@ -412,13 +439,13 @@ def recharge_qr(
         raise WrongMethod()
     check_recharge_amount(amount)
     now = clock.now()
-    with store.writing() as conn:
-        account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, method, None, amount)
+    with store.writing() as tx:
+        account_id = _payer(tx, token, clock)
+        earlier = _replay(tx, key, account_id, method, None, amount)
         if earlier is not None:
             return earlier
         target = _Target(PaymentPurpose.RECHARGE, None, None, amount, now + RECHARGE_TIMEOUT)
-        return _open_qr(conn, account_id, target, method, key, now)
+        return _open_qr(tx, account_id, target, method, key, now)
 
 
 def recharge_by_card(
@@ -441,13 +468,13 @@ def recharge_by_card(
     check_recharge_amount(amount)
     _check_password(store, token, payment_password, clock)
     now = clock.now()
-    with store.writing() as conn:
-        account_id = _payer(conn, token, clock)
-        earlier = _replay(conn, key, account_id, PaymentMethod.CARD, None, amount)
+    with store.writing() as tx:
+        account_id = _payer(tx, token, clock)
+        earlier = _replay(tx, key, account_id, PaymentMethod.CARD, None, amount)
         if earlier is not None:
             return earlier
         target = _Target(PaymentPurpose.RECHARGE, None, None, amount, now + RECHARGE_TIMEOUT)
-        return _charge_card(conn, account_id, target, card, key, now, clock=clock, sms=sms)
+        return _charge_card(tx, account_id, target, card, key, now, clock=clock, sms=sms)
 
 
 # -- the gateway's notifications and the deadline ------------------------------------------
@@ -459,97 +486,77 @@ def handle_notice(store: Store, body: str, *, clock: Clock) -> NoticeOutcome:
     It is applied only if its signature is the gateway's, it names one of our payments
     and that payment's trade, and its amount is that payment's amount; anything else is
     rejected and changes nothing (the rejection is recorded on the payment if it
-    names one).
+    names one). Copies received at the same moment apply it once: the others are
+    duplicates.
     """
-    now = clock.now()
-    try:
-        fields = json.loads(body)
-        signature = fields.pop("sign")
-        out_trade_no, trade_no = str(fields["out_trade_no"]), str(fields["trade_no"])
-        amount, status = fields["amount"], fields["status"]
-    except (ValueError, KeyError, TypeError, AttributeError):
+    notice = _read_notice(body)
+    if notice is None:
         return NoticeOutcome.REJECTED
-    if not isinstance(signature, str) or not gateway.signature_valid(fields, signature):
-        return NoticeOutcome.REJECTED
-    with store.writing() as conn:
-        row = conn.execute(
-            "SELECT id, trade_no, amount, status FROM payment WHERE no = ?", (out_trade_no,)
-        ).fetchone()
-        if row is None:
-            return NoticeOutcome.REJECTED
-        payment_id, our_trade, our_amount, our_status = row
-        current = PaymentStatus(our_status)
-        reason = (
-            "wrong_trade" if trade_no != our_trade
-            else "wrong_amount" if amount != our_amount or isinstance(amount, bool)
-            else "not_paid" if status != TradeStatus.PAID.value
-            else None
-        )  # fmt: skip
-        if reason is not None:
-            PAYMENTS.record(
-                conn, payment_id, current, current, at=now, detail=f"notice_rejected:{reason}"
-            )
-            return NoticeOutcome.REJECTED
-        if current is not PaymentStatus.PENDING:
-            PAYMENTS.record(conn, payment_id, current, current, at=now, detail="notice_duplicate")
-            return NoticeOutcome.DUPLICATE
-        outcome = _succeed(conn, payment_id, now)
-    return NoticeOutcome.APPLIED if outcome is PaymentStatus.SUCCEEDED else NoticeOutcome.REFUNDED
+    with store.writing() as tx:
+        return _apply_notice(tx, notice, clock.now())
 
 
 def deliver_notices(store: Store, *, clock: Clock) -> int:
     """Deliver the gateway's notifications that are due (a "catch up to now" step, safe
-    from any process: each notification is idempotent); how many were delivered."""
+    from any number of processes at once: each notification is claimed by one of them,
+    and applying one twice charges once); how many this call delivered."""
     now = clock.now()
-    with store.reading() as conn:
-        due = gateway.due_notices(conn, now)
+    with store.reading() as tx:
+        due = gateway.due_notices(tx, now)
+    delivered = 0
     for notice in due:
-        handle_notice(store, notice.body, clock=clock)
-        with store.writing() as conn:
-            gateway.mark_delivered(conn, notice.id, now)
-    return len(due)
+        fields = _read_notice(notice.body)
+        with store.writing() as tx:
+            if not gateway.mark_delivered(tx, notice.id, now):
+                continue  # another process delivered it meanwhile
+            if fields is not None:  # a rejected one is delivered all the same
+                _apply_notice(tx, fields, now)
+        delivered += 1
+    return delivered
 
 
 def cancel_overdue(store: Store, *, clock: Clock) -> int:
     """Close every unpaid checkout past its deadline (after asking the gateway about its
     QR trades); how many this call cancelled. Safe from any process, any number of times."""
     now = clock.now()
-    with store.reading() as conn:
+    with store.reading() as tx:
         due = [
-            row[0]
-            for row in conn.execute(
-                "SELECT id FROM checkout WHERE status = ? AND pay_deadline <= ? LIMIT 500",
-                (CheckoutStatus.AWAITING_PAYMENT.value, db_time(now)),
+            int(checkout_id)
+            for (checkout_id,) in tx.fetch_all(
+                "SELECT id FROM checkout WHERE status = :awaiting AND pay_deadline <= :now"
+                " ORDER BY pay_deadline, id LIMIT 500",
+                awaiting=CheckoutStatus.AWAITING_PAYMENT.value,
+                now=now,
             )
         ]
     cancelled = 0
     for checkout_id in due:
-        with store.writing() as conn:
-            cancelled += _close(conn, checkout_id, now, CancelReason.TIMEOUT, overdue_only=True)
+        cancelled += _closing(store, checkout_id, now, CancelReason.TIMEOUT, overdue_only=True)
     return cancelled
 
 
 def close_stale_recharges(store: Store, *, clock: Clock) -> int:
     """Close recharge attempts whose QR code or card verification ran out of time (after
-    asking the gateway: one paid in time is applied); how many were closed."""
+    asking the gateway: one paid in time is applied); how many were closed. Safe from
+    any process: closing the trade and the payment are conditional updates."""
     now = clock.now()
-    since = db_time(now - RECHARGE_TIMEOUT)
-    with store.reading() as conn:
-        stale = conn.execute(
-            "SELECT id, trade_no FROM payment WHERE purpose = ? AND status = ? AND created_at <= ?",
-            (PaymentPurpose.RECHARGE.value, PaymentStatus.PENDING.value, since),
-        ).fetchall()
+    with store.reading() as tx:
+        stale = tx.fetch_all(
+            "SELECT id, trade_no FROM payment WHERE purpose = :recharge AND status = :pending"
+            " AND created_at <= :since ORDER BY id",
+            recharge=PaymentPurpose.RECHARGE.value,
+            pending=PaymentStatus.PENDING.value,
+            since=now - RECHARGE_TIMEOUT,
+        )
     closed = 0
     for payment_id, trade_no in stale:
-        with store.writing() as conn:
-            if trade_no is not None and gateway.trade(conn, trade_no).status is TradeStatus.PAID:
-                _succeed(conn, payment_id, now)
+        with store.writing() as tx:
+            if trade_no is not None and not gateway.close_trade(tx, trade_no, now):
+                _succeed(tx, payment_id, now)  # paid in time: applied (once)
                 continue
-            if trade_no is not None:
-                gateway.close_trade(conn, trade_no, now)
             closed += PAYMENTS.move(
-                conn, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
-                detail="expired", updated_at=db_time(now),
+                tx, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
+                detail="expired", updated_at=now,
             )  # fmt: skip
     return closed
 
@@ -569,67 +576,130 @@ def catch_up(store: Store, *, clock: Clock) -> tuple[int, int]:
 # -- inside the transactions ----------------------------------------------------------------
 
 
-def _payer(conn: sqlite3.Connection, token: str, clock: Clock) -> int:
-    account_id = session_account(conn, token, clock=clock)
-    (real_name,) = conn.execute(
-        "SELECT real_name FROM account WHERE id = ?", (account_id,)
-    ).fetchone()
+def _payer(tx: Transaction, token: str, clock: Clock) -> int:
+    account_id = session_account(tx, token, clock=clock)
+    real_name = tx.fetch_value("SELECT real_name FROM account WHERE id = :id", id=account_id)
     if real_name is None:
         raise RealNameRequired()
     return account_id
 
 
 def _check_password(store: Store, token: str, password: str, clock: Clock) -> None:
-    with store.reading() as conn:
-        account_id = _payer(conn, token, clock)
+    with store.reading() as tx:
+        account_id = _payer(tx, token, clock)
     verify_payment_password(store, account_id, password, clock=clock)
 
 
 def _close_if_overdue(store: Store, checkout_no: str, *, clock: Clock) -> None:
     now = clock.now()
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT id FROM checkout WHERE no = ? AND status = ? AND pay_deadline <= ?",
-            (checkout_no, CheckoutStatus.AWAITING_PAYMENT.value, db_time(now)),
-        ).fetchone()
-    if row is not None:
-        with store.writing() as conn:
-            _close(conn, row[0], now, CancelReason.TIMEOUT, overdue_only=True)
+    with store.reading() as tx:
+        checkout_id = tx.fetch_value(
+            "SELECT id FROM checkout WHERE no = :no AND status = :awaiting"
+            " AND pay_deadline <= :now",
+            no=checkout_no,
+            awaiting=CheckoutStatus.AWAITING_PAYMENT.value,
+            now=now,
+        )
+    if checkout_id is not None:
+        _closing(store, int(checkout_id), now, CancelReason.TIMEOUT, overdue_only=True)
+
+
+def _closing(
+    store: Store, checkout_id: int, now: datetime, reason: str, *, overdue_only: bool
+) -> bool:
+    """`_close` in a write transaction of its own, started again while one of the
+    checkout's trades turns out paid during the close; True if closed."""
+    for _ in range(_CLOSE_ATTEMPTS):
+        try:
+            with store.writing() as tx:
+                return _close(tx, checkout_id, now, reason, overdue_only=overdue_only)
+        except _PaidMeanwhile:
+            continue
+    raise StoreBusy(f"checkout {checkout_id}: its trades kept being paid while it was closed")
 
 
 def _close(
-    conn: sqlite3.Connection, checkout_id: int, now: datetime, reason: str, *, overdue_only: bool
+    tx: Transaction, checkout_id: int, now: datetime, reason: str, *, overdue_only: bool
 ) -> bool:
-    """Close a checkout unless one of its payments turns out paid; True if closed."""
-    pending = conn.execute(
-        "SELECT id, trade_no FROM payment WHERE checkout_id = ? AND status = ?",
-        (checkout_id, PaymentStatus.PENDING.value),
-    ).fetchall()
-    for payment_id, trade_no in pending:
+    """Close a checkout unless one of its payments turns out paid; True if closed.
+
+    Its trades still waiting are asked about first: one paid in time (its notification
+    still on its way) is applied, not cancelled. Then the checkout is closed (a
+    conditional update, which waits for an attempt holding it), and its attempts still
+    waiting, read again, are closed at the gateway and here.
+
+    Raises:
+        _PaidMeanwhile: a trade was paid between the question and its closing (both
+            conditional updates, so it is one or the other): roll back and start again.
+    """
+    for payment_id, trade_no in _waiting(tx, checkout_id):
         paid_in_time = (  # its notification is still on its way: apply it, do not cancel
-            trade_no is not None and gateway.trade(conn, trade_no).status is TradeStatus.PAID
+            trade_no is not None and gateway.trade(tx, trade_no).status is TradeStatus.PAID
         )
-        if paid_in_time and _succeed(conn, payment_id, now) is PaymentStatus.SUCCEEDED:
+        if paid_in_time and _succeed(tx, payment_id, now) is PaymentStatus.SUCCEEDED:
             return False
-    if not close_checkout(conn, checkout_id, now, reason, overdue_only=overdue_only):
+    if not close_checkout(tx, checkout_id, now, reason, overdue_only=overdue_only):
         return False
-    for payment_id, trade_no in pending:
-        if trade_no is not None:
-            gateway.close_trade(conn, trade_no, now)
+    for payment_id, trade_no in _waiting(tx, checkout_id):
+        if trade_no is not None and not gateway.close_trade(tx, trade_no, now):
+            raise _PaidMeanwhile()
         PAYMENTS.move(
-            conn, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now, detail=reason,
-            updated_at=db_time(now),
+            tx, payment_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now, detail=reason,
+            updated_at=now,
         )  # fmt: skip
     return True
 
 
-def _checkout_target(
-    conn: sqlite3.Connection, account_id: int, checkout_no: str, now: datetime
-) -> _Target:
-    row = conn.execute(
-        "SELECT id, status, amount, pay_deadline FROM checkout WHERE no = ? AND account_id = ?",
-        (checkout_no, account_id),
-    ).fetchone()
+def _waiting(tx: Transaction, checkout_id: int) -> list[tuple[int, str | None]]:
+    """The checkout's attempts still pending (id, trade number), oldest first."""
+    return [
+        (int(payment_id), trade_no)
+        for payment_id, trade_no in tx.fetch_all(
+            "SELECT id, trade_no FROM payment WHERE checkout_id = :checkout AND status = :pending"
+            " ORDER BY id",
+            checkout=checkout_id,
+            pending=PaymentStatus.PENDING.value,
+        )
+    ]
+
+
+def _payable(
+    tx: Transaction,
+    key: str,
+    account_id: int,
+    method: PaymentMethod,
+    checkout_no: str,
+    now: datetime,
+) -> _Target | PaymentView:
+    """What a payment attempt under `key` would pay, or the payment this key already made.
+
+    The key is looked up first, and again if the checkout turns out paid or closed: on
+    PostgreSQL the same request sent twice at once can commit between the two reads (the
+    first read saw no payment, the second sees the checkout paid by it), and the second
+    copy must answer with that payment, not with `AlreadyPaid`.
+
+    Raises:
+        CheckoutNotFound, AlreadyPaid, CheckoutClosed, KeyReused.
+    """
+    earlier = _replay(tx, key, account_id, method, checkout_no)
+    if earlier is not None:
+        return earlier
+    try:
+        return _checkout_target(tx, account_id, checkout_no, now)
+    except (AlreadyPaid, CheckoutClosed):
+        earlier = _replay(tx, key, account_id, method, checkout_no)
+        if earlier is not None:
+            return earlier
+        raise
+
+
+def _checkout_target(tx: Transaction, account_id: int, checkout_no: str, now: datetime) -> _Target:
+    row = tx.fetch_one(
+        "SELECT id, status, amount, pay_deadline FROM checkout"
+        " WHERE no = :no AND account_id = :account",
+        no=checkout_no,
+        account=account_id,
+    )
     if row is None:
         raise CheckoutNotFound()
     checkout_id, status, amount, deadline = row
@@ -641,56 +711,107 @@ def _checkout_target(
     return _Target(PaymentPurpose.CHECKOUT, checkout_id, checkout_no, amount, expires)
 
 
-def _target_open(conn: sqlite3.Connection, payment_id: int, now: datetime) -> bool:
-    row = conn.execute(
-        "SELECT c.status, c.pay_deadline FROM payment AS p JOIN checkout AS c"
-        " ON c.id = p.checkout_id WHERE p.id = ?",
-        (payment_id,),
-    ).fetchone()
-    if row is None:  # a recharge
+def _hold(tx: Transaction, checkout_id: int, now: datetime) -> bool:
+    """Hold a checkout that can still be paid (awaiting payment, before its deadline);
+    False if it cannot.
+
+    A conditional update that changes nothing but takes the checkout's row until the
+    transaction ends: paying or closing the checkout at the same moment (conditional
+    updates of that row) waits for this transaction and then sees what it wrote. (On
+    SQLite every writer waits for the others anyway.)
+    """
+    held = tx.execute(
+        "UPDATE checkout SET status = status"
+        " WHERE id = :id AND status = :awaiting AND pay_deadline > :now",
+        id=checkout_id,
+        awaiting=CheckoutStatus.AWAITING_PAYMENT.value,
+        now=now,
+    )
+    return bool(held)
+
+
+def _target_open(tx: Transaction, payment_id: int, now: datetime) -> bool:
+    """True if the payment's checkout can still be paid (then it is held, see `_hold`);
+    always for a recharge."""
+    checkout_id = tx.fetch_value("SELECT checkout_id FROM payment WHERE id = :id", id=payment_id)
+    if checkout_id is None:  # a recharge
         return True
-    return row[0] == CheckoutStatus.AWAITING_PAYMENT and from_db_time(row[1]) > now
+    return _hold(tx, int(checkout_id), now)
+
+
+def _not_payable(tx: Transaction, checkout_id: int) -> DomainError:
+    """Why a checkout that could be paid a moment ago no longer can."""
+    status = tx.fetch_value("SELECT status FROM checkout WHERE id = :id", id=checkout_id)
+    return AlreadyPaid() if status == CheckoutStatus.PAID else CheckoutClosed()
 
 
 def _new_payment(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     target: _Target,
     method: PaymentMethod,
     key: str,
     now: datetime,
-) -> tuple[int, str]:
+) -> tuple[int, str] | None:
+    """Write a new attempt, pending, under the client's key, and hold its checkout.
+
+    Returns:
+        Its id and number; None if the key was taken since `_replay` looked (the same
+        request sent again, a moment earlier, just committed: see `_replayed`).
+
+    Raises:
+        AlreadyPaid, CheckoutClosed: the checkout was paid or closed since it was read.
+    """
     no = f"P{now.astimezone(CHINA):%y%m%d}{secrets.randbelow(10**12):012d}"
-    stamp = db_time(now)
-    payment_id = conn.execute(
+    row = tx.fetch_one(
         "INSERT INTO payment (no, idempotency_key, account_id, purpose, checkout_id, method,"
-        " amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (no, key, account_id, target.purpose.value, target.checkout_id, method.value,
-         target.amount, PaymentStatus.PENDING.value, stamp, stamp),
-    ).lastrowid  # fmt: skip
-    assert payment_id is not None
-    PAYMENTS.record(conn, payment_id, None, PaymentStatus.PENDING, at=now)
+        " amount, status, created_at, updated_at) VALUES (:no, :key, :account, :purpose,"
+        " :checkout, :method, :amount, :status, :now, :now)"
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        no=no,
+        key=key,
+        account=account_id,
+        purpose=target.purpose.value,
+        checkout=target.checkout_id,
+        method=method.value,
+        amount=target.amount,
+        status=PaymentStatus.PENDING.value,
+        now=now,
+    )
+    if row is None:
+        return None
+    payment_id = int(row[0])
+    if target.checkout_id is not None and not _hold(tx, target.checkout_id, now):
+        raise _not_payable(tx, target.checkout_id)
+    PAYMENTS.record(tx, payment_id, None, PaymentStatus.PENDING, at=now)
     return payment_id, no
 
 
 def _open_qr(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     target: _Target,
     method: PaymentMethod,
     key: str,
     now: datetime,
 ) -> PaymentView:
-    payment_id, no = _new_payment(conn, account_id, target, method, key, now)
+    created = _new_payment(tx, account_id, target, method, key, now)
+    if created is None:
+        return _replayed(tx, key, account_id, target, method)
+    payment_id, no = created
     opened = gateway.open_trade(
-        conn, no, method, target.amount, now=now, expires_at=target.expires_at
+        tx, no, method, target.amount, now=now, expires_at=target.expires_at
     )
-    conn.execute("UPDATE payment SET trade_no = ? WHERE id = ?", (opened.trade_no, payment_id))
-    return _view(conn, payment_id)
+    tx.execute(
+        "UPDATE payment SET trade_no = :trade_no WHERE id = :id",
+        trade_no=opened.trade_no,
+        id=payment_id,
+    )
+    return _view(tx, payment_id)
 
 
 def _charge_card(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     target: _Target,
     card: CardDetails,
@@ -700,110 +821,160 @@ def _charge_card(
     clock: Clock,
     sms: SmsGateway,
 ) -> PaymentView:
-    payment_id, no = _new_payment(conn, account_id, target, PaymentMethod.CARD, key, now)
+    created = _new_payment(tx, account_id, target, PaymentMethod.CARD, key, now)
+    if created is None:
+        return _replayed(tx, key, account_id, target, PaymentMethod.CARD)
+    payment_id, no = created
     opened = gateway.open_trade(
-        conn, no, PaymentMethod.CARD, target.amount, now=now, expires_at=target.expires_at
+        tx, no, PaymentMethod.CARD, target.amount, now=now, expires_at=target.expires_at
     )
-    conn.execute(
-        "UPDATE payment SET trade_no = ?, card_last4 = ? WHERE id = ?",
-        (opened.trade_no, card.last4, payment_id),
+    tx.execute(
+        "UPDATE payment SET trade_no = :trade_no, card_last4 = :last4 WHERE id = :id",
+        trade_no=opened.trade_no,
+        last4=card.last4,
+        id=payment_id,
     )
-    outcome = gateway.charge_card(conn, card.number, opened, now)
+    outcome = gateway.charge_card(tx, card.number, opened, now)
     if outcome is CardOutcome.APPROVED:
-        _succeed(conn, payment_id, now)
+        _succeed(tx, payment_id, now)  # the checkout is held: it takes the payment
     elif outcome is CardOutcome.VERIFY_BY_SMS:
-        phone = phone_of(conn, account_id)
+        phone = phone_of(tx, account_id)
         try:
-            send_code(conn, phone, Purpose.CARD_PAYMENT, clock=clock, sms=sms)
+            send_code(tx, phone, Purpose.CARD_PAYMENT, clock=clock, sms=sms)
         except SendTooSoon:
             # The card code sent a moment ago is still good; but if the code of a moment
             # ago was for something else (a login), no card code can come for a while:
             # refuse (rolling back) rather than wait for a code that never comes.
-            if not _card_code_waiting(conn, phone, now):
+            if not _card_code_waiting(tx, phone, now):
                 raise
-        PAYMENTS.record(conn, payment_id, PaymentStatus.PENDING, PaymentStatus.PENDING, at=now,
+        PAYMENTS.record(tx, payment_id, PaymentStatus.PENDING, PaymentStatus.PENDING, at=now,
                         detail="awaiting_code")  # fmt: skip
     else:
         PAYMENTS.move(
-            conn, payment_id, PaymentStatus.PENDING, PaymentStatus.FAILED, at=now,
-            detail=outcome.value, failure=outcome.value, updated_at=db_time(now),
+            tx, payment_id, PaymentStatus.PENDING, PaymentStatus.FAILED, at=now,
+            detail=outcome.value, failure=outcome.value, updated_at=now,
         )  # fmt: skip
-    return _view(conn, payment_id)
+    return _view(tx, payment_id)
 
 
-def _card_code_waiting(conn: sqlite3.Connection, phone: str, now: datetime) -> bool:
+def _card_code_waiting(tx: Transaction, phone: str, now: datetime) -> bool:
     """True if a card-payment code sent to `phone` can still be entered."""
-    return (
-        conn.execute(
-            "SELECT 1 FROM sms_code WHERE phone = ? AND purpose = ? AND used_at IS NULL"
-            " AND revoked_at IS NULL AND expires_at > ?",
-            (phone, Purpose.CARD_PAYMENT.value, db_time(now)),
-        ).fetchone()
-        is not None
+    found = tx.fetch_one(
+        "SELECT 1 FROM sms_code WHERE phone = :phone AND purpose = :purpose AND used_at IS NULL"
+        " AND revoked_at IS NULL AND expires_at > :now",
+        phone=phone,
+        purpose=Purpose.CARD_PAYMENT.value,
+        now=now,
     )
+    return found is not None
 
 
-def _succeed(conn: sqlite3.Connection, payment_id: int, now: datetime) -> PaymentStatus:
+def _succeed(tx: Transaction, payment_id: int, now: datetime) -> PaymentStatus | None:
     """A payment was made (gateway paid, card approved, balance debited): apply it once.
 
     Returns the payment's status afterwards: SUCCEEDED, or REFUNDED when its checkout
-    could not take it (closed, or paid by another payment).
+    could not take it (closed, or paid by another payment); None, with nothing done, if
+    it was no longer pending (applied or closed already, perhaps a moment ago by another
+    process).
     """
-    no, purpose, checkout_id, account_id, method, amount, trade_no, status = conn.execute(
-        "SELECT no, purpose, checkout_id, account_id, method, amount, trade_no, status"
-        " FROM payment WHERE id = ?",
-        (payment_id,),
-    ).fetchone()
-    stamp = db_time(now)
+    row = tx.fetch_one(
+        "SELECT no, purpose, checkout_id, account_id, method, amount, trade_no"
+        " FROM payment WHERE id = :id",
+        id=payment_id,
+    )
+    assert row is not None, payment_id
+    no, purpose, checkout_id, account_id, method, amount, trade_no = row
     if not PAYMENTS.move(
-        conn, payment_id, PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, at=now, updated_at=stamp
+        tx, payment_id, PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, at=now, updated_at=now
     ):
-        return PaymentStatus(status)
+        return None
     if purpose == PaymentPurpose.RECHARGE:
         credit(
-            conn, account_id, amount, kind=EntryKind.RECHARGE, ref=no,
+            tx, account_id, amount, kind=EntryKind.RECHARGE, ref=no,
             entry_key=f"recharge:{no}", now=now,
         )  # fmt: skip
         return PaymentStatus.SUCCEEDED
-    if mark_paid(conn, checkout_id, payment_id, now):
-        _close_other_attempts(conn, checkout_id, payment_id, now)
+    if mark_paid(tx, checkout_id, payment_id, now):
+        _close_other_attempts(tx, checkout_id, payment_id, now)
         return PaymentStatus.SUCCEEDED
     if method == PaymentMethod.BALANCE:
         credit(
-            conn, account_id, amount, kind=EntryKind.REFUND, ref=no, entry_key=f"refund:{no}",
+            tx, account_id, amount, kind=EntryKind.REFUND, ref=no, entry_key=f"refund:{no}",
             now=now,
         )  # fmt: skip
     elif trade_no is not None:
-        gateway.refund_trade(conn, trade_no, now)
+        gateway.refund_trade(tx, trade_no, now)
     PAYMENTS.move(
-        conn, payment_id, PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, at=now,
-        detail="checkout_not_awaiting", updated_at=stamp,
+        tx, payment_id, PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, at=now,
+        detail="checkout_not_awaiting", updated_at=now,
     )  # fmt: skip
     return PaymentStatus.REFUNDED
 
 
-def _close_other_attempts(
-    conn: sqlite3.Connection, checkout_id: int, paid_by: int, now: datetime
-) -> None:
+def _close_other_attempts(tx: Transaction, checkout_id: int, paid_by: int, now: datetime) -> None:
     """The checkout was paid by `paid_by`: its other attempts still waiting (a QR code
     shown, a card waiting for its SMS code) are closed at the gateway and here, rather
     than left pending for ever. One already paid at the gateway stays pending: its
     notification (or the trade query) refunds it."""
-    waiting = conn.execute(
-        "SELECT id, trade_no FROM payment WHERE checkout_id = ? AND status = ? AND id != ?",
-        (checkout_id, PaymentStatus.PENDING.value, paid_by),
-    ).fetchall()
-    for other_id, trade_no in waiting:
-        if trade_no is not None and not gateway.close_trade(conn, trade_no, now):
+    for other_id, trade_no in _waiting(tx, checkout_id):
+        if other_id == paid_by:
+            continue
+        if trade_no is not None and not gateway.close_trade(tx, trade_no, now):
             continue
         PAYMENTS.move(
-            conn, other_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
-            detail="checkout_paid", updated_at=db_time(now),
+            tx, other_id, PaymentStatus.PENDING, PaymentStatus.CLOSED, at=now,
+            detail="checkout_paid", updated_at=now,
         )  # fmt: skip
 
 
+def _read_notice(body: str) -> _Notice | None:
+    """A notification's fields if it can be read and its signature is the gateway's."""
+    try:
+        fields = json.loads(body)
+        signature = fields.pop("sign")
+        out_trade_no, trade_no = str(fields["out_trade_no"]), str(fields["trade_no"])
+        amount, status = fields["amount"], fields["status"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(signature, str) or not gateway.signature_valid(fields, signature):
+        return None
+    return _Notice(out_trade_no, trade_no, amount, status)
+
+
+def _apply_notice(tx: Transaction, notice: _Notice, now: datetime) -> NoticeOutcome:
+    """Check a signed notification against our payment and apply it (once)."""
+    row = tx.fetch_one(
+        "SELECT id, trade_no, amount, status FROM payment WHERE no = :no", no=notice.out_trade_no
+    )
+    if row is None:
+        return NoticeOutcome.REJECTED
+    payment_id, our_trade, our_amount, our_status = row
+    current = PaymentStatus(our_status)
+    amount = notice.amount
+    reason = (
+        "wrong_trade" if notice.trade_no != our_trade
+        else "wrong_amount" if amount != our_amount or isinstance(amount, bool)
+        else "not_paid" if notice.status != TradeStatus.PAID.value
+        else None
+    )  # fmt: skip
+    if reason is not None:
+        PAYMENTS.record(
+            tx, payment_id, current, current, at=now, detail=f"notice_rejected:{reason}"
+        )
+        return NoticeOutcome.REJECTED
+    outcome = _succeed(tx, payment_id, now) if current is PaymentStatus.PENDING else None
+    if outcome is None:  # applied before, or a moment ago by another copy of it
+        if current is PaymentStatus.PENDING:
+            current = PaymentStatus(
+                tx.fetch_value("SELECT status FROM payment WHERE id = :id", id=payment_id)
+            )
+        PAYMENTS.record(tx, payment_id, current, current, at=now, detail="notice_duplicate")
+        return NoticeOutcome.DUPLICATE
+    return NoticeOutcome.APPLIED if outcome is PaymentStatus.SUCCEEDED else NoticeOutcome.REFUNDED
+
+
 def _replay(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     key: str,
     account_id: int,
     method: PaymentMethod,
@@ -816,12 +987,10 @@ def _replay(
         KeyReused: the key was used for a different payment (another account, method,
             checkout, or recharge amount).
     """
-    row = conn.execute(
-        "SELECT id, account_id FROM payment WHERE idempotency_key = ?", (key,)
-    ).fetchone()
+    row = tx.fetch_one("SELECT id, account_id FROM payment WHERE idempotency_key = :key", key=key)
     if row is None:
         return None
-    view = _view(conn, row[0])
+    view = _view(tx, row[0])
     if row[1] != account_id or view.method is not method or view.checkout_no != checkout_no:
         raise KeyReused()
     if amount is not None and view.amount != amount:
@@ -829,27 +998,45 @@ def _replay(
     return view
 
 
-def _payment_id(conn: sqlite3.Connection, account_id: int, payment_no: str) -> int:
-    row = conn.execute(
-        "SELECT id FROM payment WHERE no = ? AND account_id = ?", (payment_no, account_id)
-    ).fetchone()
-    if row is None:
+def _replayed(
+    tx: Transaction, key: str, account_id: int, target: _Target, method: PaymentMethod
+) -> PaymentView:
+    """The payment of the request that took this key a moment ago (`_new_payment` found
+    it taken: that request has committed, so it can be read now).
+
+    Raises:
+        KeyReused: it was a different payment.
+    """
+    amount = target.amount if target.purpose is PaymentPurpose.RECHARGE else None
+    earlier = _replay(tx, key, account_id, method, target.checkout_no, amount)
+    assert earlier is not None, key  # the key's row exists: its insert found it
+    return earlier
+
+
+def _payment_id(tx: Transaction, account_id: int, payment_no: str) -> int:
+    found = tx.fetch_value(
+        "SELECT id FROM payment WHERE no = :no AND account_id = :account",
+        no=payment_no,
+        account=account_id,
+    )
+    if found is None:
         raise PaymentNotFound()
-    return int(row[0])
+    return int(found)
 
 
-def _view(conn: sqlite3.Connection, payment_id: int) -> PaymentView:
-    row = conn.execute(
+def _view(tx: Transaction, payment_id: int) -> PaymentView:
+    row = tx.fetch_one(
         """
         SELECT p.no, p.purpose, p.method, p.amount, p.status, p.failure, c.no, p.trade_no,
                p.card_last4,
                EXISTS (SELECT 1 FROM payment_event AS e WHERE e.payment_id = p.id
                        AND e.detail = 'awaiting_code')
         FROM payment AS p LEFT JOIN checkout AS c ON c.id = p.checkout_id
-        WHERE p.id = ?
+        WHERE p.id = :id
         """,
-        (payment_id,),
-    ).fetchone()
+        id=payment_id,
+    )
+    assert row is not None, payment_id
     no, purpose, method, amount, status, failure, checkout_no, trade_no, last4, code = row
     method = PaymentMethod(method)
     status = PaymentStatus(status)

@@ -1,16 +1,19 @@
 """The wallet (钱包): the platform balance and its ledger.
 
 Every movement is one `wallet_entry` row written in the same transaction as the
-balance change, so the balance always equals the sum of the ledger. A movement has an
-`entry_key` (`recharge:<payment no>`, `pay:<payment no>`…): the same movement asked
-for twice happens once. A debit is a conditional update (`balance >= amount`), so two
-payments racing for the last yuan cannot both take it (and a CHECK keeps the balance
-from ever going below zero).
+balance change, so the balance always equals the sum of the ledger, and each row's
+`balance_after` is the running sum (the row is written while the balance change holds
+the wallet's row, so the rows of one wallet are numbered in the order of their changes).
+A movement has an `entry_key` (`recharge:<payment no>`, `pay:<payment no>`…), a unique
+key: the same movement asked for twice happens once, even when both ask at the same
+moment (`ON CONFLICT DO NOTHING`: the later one gives back what it added or took). The
+balance changes only by updates relative to itself; a debit is a conditional update
+(`balance >= amount`), so two payments racing for the last yuan cannot both take it (and
+a CHECK keeps the balance from ever going below zero).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,7 +22,7 @@ from kstui.money import Fen
 from kstui.providers.clock import Clock
 from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
-from kstui.store.db import Store, db_time, from_db_time
+from kstui.store.interface import Store, Transaction, from_db_time
 
 MAX_RECHARGE = 5_000_000
 """¥50,000: the most one recharge may add."""
@@ -68,14 +71,14 @@ class WalletView:
     total_entries: int
 
 
-def balance_of(conn: sqlite3.Connection, account_id: int) -> int:
+def balance_of(tx: Transaction, account_id: int) -> int:
     """The account's balance (0 before its first movement)."""
-    row = conn.execute("SELECT balance FROM wallet WHERE account_id = ?", (account_id,)).fetchone()
-    return int(row[0]) if row else 0
+    found = tx.fetch_value("SELECT balance FROM wallet WHERE account_id = :id", id=account_id)
+    return int(found) if found is not None else 0
 
 
 def credit(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     amount: int,
     *,
@@ -91,25 +94,30 @@ def credit(
     """
     if amount <= 0:
         raise ValueError(f"a credit must be positive: {amount}")
-    if _done(conn, entry_key):
+    if _done(tx, entry_key):
         return False
-    stamp = db_time(now)
-    conn.execute(
-        "INSERT INTO wallet (account_id, balance, updated_at) VALUES (?, 0, ?)"
+    tx.execute(
+        "INSERT INTO wallet (account_id, balance, updated_at) VALUES (:account, 0, :now)"
         " ON CONFLICT (account_id) DO NOTHING",
-        (account_id, stamp),
+        account=account_id,
+        now=now,
     )
-    (after,) = conn.execute(
-        "UPDATE wallet SET balance = balance + ?, updated_at = ? WHERE account_id = ?"
-        " RETURNING balance",
-        (amount, stamp, account_id),
-    ).fetchone()
-    _entry(conn, account_id, amount, after, kind, ref, entry_key, stamp)
-    return True
+    row = tx.fetch_one(
+        "UPDATE wallet SET balance = balance + :amount, updated_at = :now"
+        " WHERE account_id = :account RETURNING balance",
+        amount=amount,
+        now=now,
+        account=account_id,
+    )
+    assert row is not None  # the wallet row exists: inserted just above if it did not
+    if _entry(tx, account_id, amount, int(row[0]), kind, ref, entry_key, now):
+        return True
+    _give_back(tx, account_id, -amount)
+    return False
 
 
 def debit(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     amount: int,
     *,
@@ -128,18 +136,23 @@ def debit(
     """
     if amount <= 0:
         raise ValueError(f"a debit must be positive: {amount}")
-    if _done(conn, entry_key):
+    if _done(tx, entry_key):
         return False
-    stamp = db_time(now)
-    row = conn.execute(
-        "UPDATE wallet SET balance = balance - ?, updated_at = ?"
-        " WHERE account_id = ? AND balance >= ? RETURNING balance",
-        (amount, stamp, account_id, amount),
-    ).fetchone()
+    row = tx.fetch_one(
+        "UPDATE wallet SET balance = balance - :amount, updated_at = :now"
+        " WHERE account_id = :account AND balance >= :amount RETURNING balance",
+        amount=amount,
+        now=now,
+        account=account_id,
+    )
     if row is None:
-        raise InsufficientBalance(balance=Fen(balance_of(conn, account_id)), amount=Fen(amount))
-    _entry(conn, account_id, -amount, row[0], kind, ref, entry_key, stamp)
-    return True
+        if _done(tx, entry_key):  # made a moment ago, by the transaction it waited for
+            return False
+        raise InsufficientBalance(balance=Fen(balance_of(tx, account_id)), amount=Fen(amount))
+    if _entry(tx, account_id, -amount, int(row[0]), kind, ref, entry_key, now):
+        return True
+    _give_back(tx, account_id, amount)
+    return False
 
 
 def wallet_view(
@@ -150,22 +163,24 @@ def wallet_view(
     Raises:
         NotLoggedIn.
     """
-    with store.reading() as conn:
-        account_id = session_account(conn, token, clock=clock)
-        rows = conn.execute(
-            "SELECT amount, balance_after, kind, ref, at FROM wallet_entry WHERE account_id = ?"
-            " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-            (account_id, limit, offset),
-        ).fetchall()
-        (count,) = conn.execute(
-            "SELECT COUNT(*) FROM wallet_entry WHERE account_id = ?", (account_id,)
-        ).fetchone()
-        balance = balance_of(conn, account_id)
+    with store.reading() as tx:
+        account_id = session_account(tx, token, clock=clock)
+        rows = tx.fetch_all(
+            "SELECT amount, balance_after, kind, ref, at FROM wallet_entry"
+            " WHERE account_id = :account ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset",
+            account=account_id,
+            limit=limit,
+            offset=offset,
+        )
+        count = tx.fetch_value(
+            "SELECT COUNT(*) FROM wallet_entry WHERE account_id = :account", account=account_id
+        )
+        balance = balance_of(tx, account_id)
     entries = [
         LedgerEntry(amount, after, EntryKind(kind), ref, from_db_time(at))
         for amount, after, kind, ref, at in rows
     ]
-    return WalletView(balance=balance, entries=entries, total_entries=count)
+    return WalletView(balance=balance, entries=entries, total_entries=int(count))
 
 
 def check_recharge_amount(amount: int) -> int:
@@ -179,25 +194,43 @@ def check_recharge_amount(amount: int) -> int:
     return amount
 
 
-def _done(conn: sqlite3.Connection, entry_key: str) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM wallet_entry WHERE entry_key = ?", (entry_key,)).fetchone()
-        is not None
-    )
+def _done(tx: Transaction, entry_key: str) -> bool:
+    found = tx.fetch_one("SELECT 1 FROM wallet_entry WHERE entry_key = :key", key=entry_key)
+    return found is not None
 
 
 def _entry(
-    conn: sqlite3.Connection,
+    tx: Transaction,
     account_id: int,
     amount: int,
     after: int,
     kind: EntryKind,
     ref: str,
     entry_key: str,
-    stamp: str,
-) -> None:
-    conn.execute(
+    now: datetime,
+) -> bool:
+    """Write a movement's ledger row; False if its key was taken (by a transaction that
+    committed since `_done` looked: the same movement, made a moment ago)."""
+    row = tx.fetch_one(
         "INSERT INTO wallet_entry (account_id, amount, balance_after, kind, ref, entry_key, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (account_id, amount, after, kind.value, ref, entry_key, stamp),
+        " VALUES (:account, :amount, :after, :kind, :ref, :entry_key, :at)"
+        " ON CONFLICT (entry_key) DO NOTHING RETURNING id",
+        account=account_id,
+        amount=amount,
+        after=after,
+        kind=kind.value,
+        ref=ref,
+        entry_key=entry_key,
+        at=now,
+    )
+    return row is not None
+
+
+def _give_back(tx: Transaction, account_id: int, amount: int) -> None:
+    """Undo a balance change whose movement turned out made already (the wallet's row is
+    still held by this transaction: nobody saw the change)."""
+    tx.execute(
+        "UPDATE wallet SET balance = balance + :amount WHERE account_id = :account",
+        amount=amount,
+        account=account_id,
     )

@@ -44,7 +44,7 @@ from kstui.store.models.ordering import (
     ShopOrder,
 )
 from kstui.store.models.payments import Payment, PaymentEvent, Wallet, WalletEntry
-from kstui.store.models.world import GatewayNotice, GatewayTrade, SmsMessage
+from kstui.store.models.world import GatewayNotice, GatewayTrade, SmsMessage, WorldClock
 
 __all__ = [
     "FILTER_COLUMNS",
@@ -83,4 +83,5 @@ __all__ = [
     "SpecValue",
     "Wallet",
     "WalletEntry",
+    "WorldClock",
 ]

@@ -82,6 +82,7 @@ class LinkedIdentity(SQLModel, table=True):
             "provider",
             unique=True,
             sqlite_where=text("provider IN ('wechat', 'qq')"),
+            postgresql_where=text("provider IN ('wechat', 'qq')"),
         ),  # one 微信 and one QQ per account (SSH keys, later, may be many)
     )
 

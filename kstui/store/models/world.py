@@ -1,5 +1,5 @@
-"""The simulated outside world's tables: the SMS outbox and the payment gateway's trades
-and notifications.
+"""The simulated outside world's tables: the world clock, the SMS outbox and the payment
+gateway's trades and notifications.
 
 Money columns are integer fen; datetimes are UTC; enum columns hold the enum's value.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, String
 from sqlmodel import Field, SQLModel
 
 from kstui.store.enums import (
@@ -58,3 +58,27 @@ class GatewayNotice(SQLModel, table=True):
     body: str = Field(max_length=1000)
     due_at: datetime
     delivered_at: datetime | None = None
+
+
+class WorldClock(SQLModel, table=True):
+    """The simulated time every process of the shop shares (one row, id 1).
+
+    Simulated time = real time + `offset_us`, plus, while a demo runs the clock fast,
+    (speed − 1) × the real time passed since `anchor_real`, up to `speed_until` (a lease
+    the fast app keeps renewing, so that a crashed app does not leave the world racing).
+    `kstui sim advance` adds to `offset_us` in one statement; a change of speed rewrites
+    the row under its `version`.
+    """
+
+    __tablename__ = "world_clock"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="ck_world_clock_one_row"),
+        CheckConstraint("speed >= 1", name="ck_world_clock_speed"),
+    )
+
+    id: int = Field(default=1, primary_key=True)
+    offset_us: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    speed: int = 1
+    anchor_real: datetime
+    speed_until: datetime | None = None
+    version: int = 0

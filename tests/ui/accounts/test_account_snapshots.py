@@ -15,7 +15,7 @@ from textual.widgets import TabbedContent
 
 from kstui.app import KstuiApp
 from kstui.services.accounts import sms_codes
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from tests.ui.helpers import SMALL_TERMINAL, latest_code, results_for, settle, type_into
 
 MakeApp = Callable[..., KstuiApp]
@@ -110,8 +110,8 @@ def test_login_wrong_password(snap_compare: Snap, make_app: MakeApp, lang: str) 
 
 def test_login_second_verification(snap_compare: Snap, make_app: MakeApp, store: Store) -> None:
     """You should see 二次验证 asking for a code sent to 138****8000 after the right password."""
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (BUYER,))
+    with store.writing() as tx:
+        tx.execute("UPDATE account SET second_factor = TRUE WHERE phone = :phone", phone=BUYER)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await _password_tab(pilot)
@@ -249,6 +249,6 @@ def test_second_factor_off_dialog(
         await settle(pilot)
 
     app = make_app(lang, phone=BUYER)
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (BUYER,))
+    with store.writing() as tx:
+        tx.execute("UPDATE account SET second_factor = TRUE WHERE phone = :phone", phone=BUYER)
     assert snap_compare(app, terminal_size=SMALL_TERMINAL, run_before=run_before)

@@ -27,7 +27,7 @@ from kstui.screens.security import (
 )
 from kstui.screens.social_auth import SocialAuthScreen
 from kstui.services.accounts.auth import logout
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from kstui.widgets.form import FormField
 from tests.ui.helpers import (
     TERMINAL_SIZE,
@@ -47,8 +47,8 @@ def focused_id(app: KstuiApp) -> str | None:
 
 
 def outbox_of(app: KstuiApp) -> list[object]:
-    with app.store.reading() as conn:
-        return list(outbox(conn, phone=ADULT))
+    with app.store.reading() as tx:
+        return list(outbox(tx, phone=ADULT))
 
 
 def error_of(app: KstuiApp, name: str) -> str:
@@ -199,8 +199,8 @@ async def test_bad_phone_is_explained_beside_the_field(make_app: MakeApp, store:
         await pilot.click("#send-code")
         await settle(pilot)
         assert "11位" in error_of(app, "code-phone")
-        with store.reading() as conn:
-            assert outbox(conn) == []  # nothing sent
+        with store.reading() as tx:
+            assert outbox(tx) == []  # nothing sent
 
 
 async def test_wechat_login_creates_an_account_then_signs_in(
@@ -392,8 +392,8 @@ async def test_account_security_screen(make_app: MakeApp) -> None:
 
 
 async def test_second_verification_at_login(make_app: MakeApp, store: Store) -> None:
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (ADULT,))
+    with store.writing() as tx:
+        tx.execute("UPDATE account SET second_factor = TRUE WHERE phone = :phone", phone=ADULT)
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_login(pilot)
@@ -440,8 +440,8 @@ async def test_turning_second_verification_off_asks_for_a_code(
     make_app: MakeApp, store: Store
 ) -> None:
     app = make_app(phone=ADULT)
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET second_factor = 1 WHERE phone = ?", (ADULT,))
+    with store.writing() as tx:
+        tx.execute("UPDATE account SET second_factor = TRUE WHERE phone = :phone", phone=ADULT)
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -502,10 +502,13 @@ async def test_one_login_screen_at_a_time(make_app: MakeApp) -> None:
 async def test_a_busy_store_is_explained_on_the_form(
     make_app: MakeApp, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kstui.store import db
+    """On SQLite: another process holds the write lock for longer than the busy timeout."""
+    from kstui.store import sqlite
 
-    pragmas = tuple(p.replace("15000", "50") for p in db._PRAGMAS)
-    monkeypatch.setattr(db, "_PRAGMAS", pragmas)
+    pragmas = tuple(p.replace("15000", "50") for p in sqlite.PRAGMAS)
+    monkeypatch.setattr(sqlite, "PRAGMAS", pragmas)
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 50)
+    assert isinstance(store, sqlite.SqliteStore)
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await open_login(pilot)

@@ -22,7 +22,7 @@ from kstui.screens.too_small import TooSmallScreen
 from kstui.screens.wallet import WalletScreen
 from kstui.services.accounts.auth import account_for_token
 from kstui.services.catalog.listing import Sort
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from kstui.widgets.choice_row import ChoiceRow
 from kstui.widgets.product_list import ProductList
 from tests.ui.helpers import TERMINAL_SIZE, product_loaded, results_for
@@ -439,10 +439,10 @@ async def test_empty_hints_match_what_was_asked(make_app: MakeApp) -> None:
 
 
 async def test_control_characters_in_a_name_never_reach_the_terminal(
-    make_app: MakeApp, store: object
+    make_app: MakeApp, store: Store
 ) -> None:
-    with store.writing() as conn:  # type: ignore[attr-defined]
-        conn.execute("UPDATE product SET name_zh = ? WHERE id = 7", ("坏\n名字\x1b[31m红",))
+    with store.writing() as tx:
+        tx.execute("UPDATE product SET name_zh = :name WHERE id = 7", name="坏\n名字\x1b[31m红")
     app = make_app()
     async with app.run_test(size=TERMINAL_SIZE) as pilot:
         await results_for(pilot)
@@ -456,11 +456,11 @@ async def test_control_characters_in_a_name_never_reach_the_terminal(
         )
 
 
-async def test_filter_buttons_fit_80x24_with_many_brands(make_app: MakeApp, store: object) -> None:
-    with store.writing() as conn:  # type: ignore[attr-defined]
-        conn.executemany(
-            "INSERT INTO brand (slug, name_zh, name_en) VALUES (?, ?, ?)",
-            [(f"extra-{i}", f"品牌{i}", f"Brand {i}") for i in range(30)],
+async def test_filter_buttons_fit_80x24_with_many_brands(make_app: MakeApp, store: Store) -> None:
+    with store.writing() as tx:
+        tx.execute_many(
+            "INSERT INTO brand (slug, name_zh, name_en) VALUES (:slug, :zh, :en)",
+            [{"slug": f"extra-{i}", "zh": f"品牌{i}", "en": f"Brand {i}"} for i in range(30)],
         )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -25,8 +25,8 @@ from kstui.services.ordering import addresses
 from kstui.services.ordering.addresses import AddressInput
 from kstui.services.payments import cashier as payments
 from kstui.services.payments import wallet
-from kstui.store.db import Store
 from kstui.store.enums import OrderStatus
+from kstui.store.interface import Store
 from kstui.widgets.form import FormField
 from kstui.widgets.product_list import ProductList
 from kstui.widgets.qr_code import QrCode
@@ -127,11 +127,9 @@ async def finish(pilot: Pilot[None], app: KstuiApp, store: Store) -> None:
     assert len(rows) == 1
     assert "待发货" in rows[0]
     assert "猕猴桃" in rows[0]
-    with store.reading() as conn:
-        assert conn.execute("SELECT status FROM shop_order").fetchall() == [
-            (OrderStatus.TO_SHIP.value,)
-        ]
-        assert conn.execute("SELECT COUNT(*) FROM cart_line").fetchone() == (0,)
+    with store.reading() as tx:
+        assert tx.fetch_all("SELECT status FROM shop_order") == [(OrderStatus.TO_SHIP.value,)]
+        assert tx.fetch_value("SELECT COUNT(*) FROM cart_line") == 0
 
 
 async def buy_now(pilot: Pilot[None], app: KstuiApp) -> CheckoutScreen:
@@ -148,8 +146,8 @@ async def buy_now(pilot: Pilot[None], app: KstuiApp) -> CheckoutScreen:
 
 
 def kiwi_sku(store: Store) -> int:
-    with store.reading() as conn:
-        return int(conn.execute("SELECT id FROM sku WHERE product_id = ?", (KIWI,)).fetchone()[0])
+    with store.reading() as tx:
+        return int(tx.fetch_value("SELECT id FROM sku WHERE product_id = :id", id=KIWI))
 
 
 async def test_journey_with_alipay(
@@ -295,11 +293,9 @@ async def test_submitting_twice_creates_one_checkout(
         checkout.query_one("#submit", Button).press()
         checkout.action_submit()  # a second press before the first answer
         await wait_for(pilot, CashierScreen)
-    with store.reading() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM checkout").fetchone() == (1,)
-        assert conn.execute("SELECT stock FROM sku WHERE product_id = ?", (KIWI,)).fetchone() == (
-            29,
-        )
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT COUNT(*) FROM checkout") == 1
+        assert tx.fetch_value("SELECT stock FROM sku WHERE product_id = :id", id=KIWI) == 29
 
 
 async def test_unpaid_order_times_out_at_the_cashier(
@@ -322,11 +318,9 @@ async def test_unpaid_order_times_out_at_the_cashier(
         await settle(pilot)
         assert "订单已取消" in str(cashier.query_one("#cashier-countdown", Static).render())
         assert not cashier.query_one("#cashier-method").display
-    with store.reading() as conn:
-        assert conn.execute("SELECT status FROM shop_order").fetchall() == [("cancelled",)]
-        assert conn.execute("SELECT stock FROM sku WHERE product_id = ?", (KIWI,)).fetchone() == (
-            30,
-        )
+    with store.reading() as tx:
+        assert tx.fetch_all("SELECT status FROM shop_order") == [("cancelled",)]
+        assert tx.fetch_value("SELECT stock FROM sku WHERE product_id = :id", id=KIWI) == 30
 
 
 async def test_address_book_buttons_act_on_the_highlighted_address(

@@ -16,7 +16,7 @@ from kstui.screens.coupons import ClaimButton, CouponsScreen
 from kstui.services.accounts.auth import logout
 from kstui.services.ordering import checkin, coupons
 from kstui.services.ordering.coupons import CouponState
-from kstui.store.db import Store, db_time
+from kstui.store.interface import Store
 from kstui.widgets.coupon_card import CouponCard
 from tests.conftest import NOW
 from tests.ui.helpers import SMALL_TERMINAL, settle
@@ -30,19 +30,19 @@ TODAY = date(2026, 11, 22)
 
 
 def account_of(store: Store, phone: str) -> int:
-    with store.reading() as conn:
-        (account_id,) = conn.execute("SELECT id FROM account WHERE phone = ?", (phone,)).fetchone()
+    with store.reading() as tx:
+        account_id = tx.fetch_value("SELECT id FROM account WHERE phone = :phone", phone=phone)
     return int(account_id)
 
 
 def shop_template(store: Store, slug: str) -> int:
     """The claimable coupon campaign of a shop of the test seed (yiyi, shengsheng)."""
-    with store.reading() as conn:
-        (template_id,) = conn.execute(
+    with store.reading() as tx:
+        template_id = tx.fetch_value(
             "SELECT t.id FROM coupon_template AS t JOIN shop AS s ON s.id = t.shop_id"
-            " WHERE s.slug = ?",
-            (slug,),
-        ).fetchone()
+            " WHERE s.slug = :slug",
+            slug=slug,
+        )
     return int(template_id)
 
 
@@ -52,53 +52,70 @@ def claim_for(store: Store, clock: FrozenClock, token: str, slug: str) -> int:
 
 
 def expire(store: Store, coupon_id: int, *, days_ago: int = 2) -> None:
-    with store.writing() as conn:
-        conn.execute(
-            "UPDATE coupon SET valid_until = ? WHERE id = ?",
-            (db_time(NOW - timedelta(days=days_ago)), coupon_id),
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE coupon SET valid_until = :until WHERE id = :id",
+            until=NOW - timedelta(days=days_ago),
+            id=coupon_id,
         )
 
 
 def ends_in(store: Store, coupon_id: int, hours: int) -> None:
-    with store.writing() as conn:
-        conn.execute(
-            "UPDATE coupon SET valid_until = ? WHERE id = ?",
-            (db_time(NOW + timedelta(hours=hours)), coupon_id),
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE coupon SET valid_until = :until WHERE id = :id",
+            until=NOW + timedelta(hours=hours),
+            id=coupon_id,
         )
 
 
 def use(store: Store, coupon_id: int) -> None:
-    with store.writing() as conn:
-        conn.execute("UPDATE coupon SET used_at = ? WHERE id = ?", (db_time(NOW), coupon_id))
+    with store.writing() as tx:
+        tx.execute("UPDATE coupon SET used_at = :now WHERE id = :id", now=NOW, id=coupon_id)
 
 
 def tie_to_unpaid_order(store: Store, coupon_id: int, account_id: int) -> None:
     """As an order submitted and not paid yet does."""
-    with store.writing() as conn:
-        checkout_id = conn.execute(
+    with store.writing() as tx:
+        checkout_id = tx.insert(
             "INSERT INTO checkout (no, submit_key, account_id, status, amount, method,"
-            " created_at, pay_deadline) VALUES (?, ?, ?, 'awaiting_payment', 9900, 'alipay',"
-            " ?, ?)",
-            ("K2026112200001", "test-submit", account_id, db_time(NOW),
-             db_time(NOW + timedelta(minutes=30))),
-        ).lastrowid  # fmt: skip
-        conn.execute("UPDATE coupon SET checkout_id = ? WHERE id = ?", (checkout_id, coupon_id))
+            " created_at, pay_deadline) VALUES (:no, :key, :account, 'awaiting_payment', 9900,"
+            " 'alipay', :now, :deadline)",
+            no="K2026112200001",
+            key="test-submit",
+            account=account_id,
+            now=NOW,
+            deadline=NOW + timedelta(minutes=30),
+        )
+        tx.execute(
+            "UPDATE coupon SET checkout_id = :checkout WHERE id = :id",
+            checkout=checkout_id,
+            id=coupon_id,
+        )
 
 
 def checked_in_before(store: Store, account_id: int, days: int) -> None:
     """Check-ins on the `days` days before today, as a streak."""
-    with store.writing() as conn:
-        for back in range(days, 0, -1):
-            conn.execute(
-                "INSERT INTO checkin (account_id, day, streak) VALUES (?, ?, ?)",
-                (account_id, (TODAY - timedelta(days=back)).isoformat(), days - back + 1),
-            )
+    with store.writing() as tx:
+        tx.execute_many(
+            "INSERT INTO checkin (account_id, day, streak) VALUES (:account, :day, :streak)",
+            [
+                {
+                    "account": account_id,
+                    "day": TODAY - timedelta(days=back),
+                    "streak": days - back + 1,
+                }
+                for back in range(days, 0, -1)
+            ],
+        )
 
 
 def held_coupon_ids(store: Store, account_id: int) -> list[int]:
-    with store.reading() as conn:
-        rows = conn.execute("SELECT id FROM coupon WHERE account_id = ? ORDER BY id", (account_id,))
-        return [int(row[0]) for row in rows]
+    with store.reading() as tx:
+        rows = tx.fetch_all(
+            "SELECT id FROM coupon WHERE account_id = :account ORDER BY id", account=account_id
+        )
+    return [int(row[0]) for row in rows]
 
 
 # -- driving the screens --------------------------------------------------------------------
@@ -157,10 +174,11 @@ async def test_coupons_by_state(make_app: MakeApp, store: Store, clock: FrozenCl
     ends_in(store, new_user, hours=20)
     won = checkin.check_in(store, token, clock=clock).coupon
     assert won is not None
-    with store.writing() as conn:  # a coupon that starts later
-        conn.execute(
-            "UPDATE coupon SET valid_from = ? WHERE id = ?",
-            (db_time(NOW + timedelta(days=1)), won.id),
+    with store.writing() as tx:  # a coupon that starts later
+        tx.execute(
+            "UPDATE coupon SET valid_from = :start WHERE id = :id",
+            start=NOW + timedelta(days=1),
+            id=won.id,
         )
     async with app.run_test(size=SMALL_TERMINAL) as pilot:
         screen = await open_coupons(pilot)
@@ -274,8 +292,8 @@ async def test_a_campaign_claimed_out(make_app: MakeApp, store: Store) -> None:
     shengsheng = shop_template(store, "shengsheng")
     async with app.run_test(size=SMALL_TERMINAL) as pilot:
         screen = await open_coupons(pilot)
-        with store.writing() as conn:  # the last ones go while the shopper looks
-            conn.execute("UPDATE coupon_template SET claimed = total WHERE id = ?", (shengsheng,))
+        with store.writing() as tx:  # the last ones go while the shopper looks
+            tx.execute("UPDATE coupon_template SET claimed = total WHERE id = :id", id=shengsheng)
         await pilot.press("g")
         await pilot.pause()
         await pilot.press("down")  # ↓ moves to the next 领取 button
@@ -293,10 +311,11 @@ async def test_a_campaign_claimed_out(make_app: MakeApp, store: Store) -> None:
 
 async def test_claim_centre_lists_only_claimable_campaigns(make_app: MakeApp, store: Store) -> None:
     app = make_app("en", phone=BUYER)
-    with store.writing() as conn:  # yiyi's campaign runs longer than its coupons last
-        conn.execute(
-            "UPDATE coupon_template SET ends_at = ? WHERE id = ?",
-            (db_time(NOW + timedelta(days=60)), shop_template(store, "yiyi")),
+    with store.writing() as tx:  # yiyi's campaign runs longer than its coupons last
+        tx.execute(
+            "UPDATE coupon_template SET ends_at = :ends WHERE id = :id",
+            ends=NOW + timedelta(days=60),
+            id=shop_template(store, "yiyi"),
         )
     async with app.run_test(size=SMALL_TERMINAL) as pilot:
         screen = await open_coupons(pilot)
@@ -392,8 +411,8 @@ async def test_second_check_in_is_refused(
         await pilot.press("d")  # the key asks the store again, which refuses again
         await settle(pilot)
         assert "今天已经签到过了" in " ".join(messages(app))
-        with store.reading() as conn:
-            (count,) = conn.execute("SELECT COUNT(*) FROM checkin").fetchone()
+        with store.reading() as tx:
+            count = tx.fetch_value("SELECT COUNT(*) FROM checkin")
         assert count == 1
 
 
@@ -428,8 +447,8 @@ async def test_claiming_after_the_session_ended(make_app: MakeApp, store: Store)
         await settle(pilot)
         assert app.account is None
         assert isinstance(app.screen, CatalogScreen)
-        with store.reading() as conn:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM coupon WHERE grant_key LIKE 'claim:%'"
-            ).fetchone()
+        with store.reading() as tx:
+            count = tx.fetch_value(
+                "SELECT COUNT(*) FROM coupon WHERE grant_key LIKE :key", key="claim:%"
+            )
         assert count == 0

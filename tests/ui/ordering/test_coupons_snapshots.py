@@ -16,7 +16,7 @@ from textual.widgets import TabbedContent
 from kstui.app import KstuiApp
 from kstui.providers.clock import FrozenClock
 from kstui.screens.coupons import CouponsScreen
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from tests.ui.helpers import SMALL_TERMINAL, results_for, settle
 from tests.ui.ordering.test_coupons_flow import (
     account_of,

@@ -38,8 +38,8 @@ from kstui.services.ordering.addresses import AddressInput
 from kstui.services.ordering.checkout import Item, OrderRequest
 from kstui.services.payments import cashier
 from kstui.services.payments.cards import check_card
-from kstui.store.db import Store
 from kstui.store.enums import PaymentMethod
+from kstui.store.interface import Store
 from kstui.widgets.form import FormField
 from tests.conftest import ADULT, MINOR, NOW
 from tests.ui.helpers import SMALL_TERMINAL, results_for, settle
@@ -79,12 +79,12 @@ def counted_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def sku_of(store: Store, slug: str, *, price: int | None = None, in_stock: bool = True) -> int:
     """The first SKU of a product of the test seed (at `price`, with stock)."""
-    with store.reading() as conn:
-        rows = conn.execute(
+    with store.reading() as tx:
+        rows = tx.fetch_all(
             "SELECT s.id, s.price, s.stock FROM sku AS s JOIN product AS p"
-            " ON p.id = s.product_id WHERE p.slug = ? ORDER BY s.id",
-            (slug,),
-        ).fetchall()
+            " ON p.id = s.product_id WHERE p.slug = :slug ORDER BY s.id",
+            slug=slug,
+        )
     return next(
         int(sku_id)
         for sku_id, sku_price, stock in rows

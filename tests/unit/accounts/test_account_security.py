@@ -29,10 +29,10 @@ from kstui.services.accounts.errors import (
     WrongPassword,
 )
 from kstui.services.accounts.lockout import PASSWORD_LOCK, PAYMENT_LOCK
-from kstui.services.accounts.records import LoggedIn
+from kstui.services.accounts.records import AccountInfo, LoggedIn
 from kstui.services.accounts.sms_codes import Purpose
 from kstui.services.errors import DomainError
-from kstui.store.db import Store
+from kstui.store.interface import Store, from_db_date
 from tests.unit.accounts.test_accounts import (
     CURRENT_PARAMS,
     ID_WITH_X,
@@ -53,6 +53,7 @@ from tests.unit.accounts.test_accounts import (
     kinds,
     lockout,
     snapshot,
+    together,
     wrong,
     wrong_logins,
 )
@@ -112,8 +113,8 @@ def test_change_password_ends_every_session(store: Store, clock: FrozenClock) ->
     assert auth.account_for_token(store, token, clock=clock) is None
     assert auth.account_for_token(store, other, clock=clock) is None
     assert auth.account_for_token(store, result.token, clock=clock) == result.account
-    with store.reading() as conn:
-        assert [s.device for s in auth.sessions(conn, result.token, clock=clock)] == ["手机"]
+    with store.reading() as tx:
+        assert [s.device for s in auth.sessions(tx, result.token, clock=clock)] == ["手机"]
     assert kinds(store, LIN)[-2:] == ["password_changed", "login"]
     with pytest.raises(LoginFailed):
         auth.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
@@ -471,7 +472,7 @@ def test_verify_real_name(store: Store, clock: FrozenClock) -> None:
     assert not info.is_minor(TODAY)
     assert column(store, MERCHANT, "id_number") == ID_WITH_X
     assert column(store, MERCHANT, "real_name") == "王小二"
-    assert column(store, MERCHANT, "birth_date") == "1985-12-03"
+    assert from_db_date(column(store, MERCHANT, "birth_date")) == date(1985, 12, 3)
     assert kinds(store, MERCHANT)[-1] == "real_name_verified"
 
 
@@ -503,6 +504,56 @@ def test_id_number_of_another_account_is_taken(store: Store, clock: FrozenClock)
     with pytest.raises(IdNumberTaken):
         security.verify_real_name(store, newcomer, "王小二", ID_WITH_X.lower(), clock=clock)
     assert snapshot(store) == before
+
+
+def test_one_id_number_verifies_one_account_under_concurrency(
+    store: Store, clock: FrozenClock
+) -> None:
+    """Two accounts verifying with the same ID number at once, on real threads."""
+    tokens = (code_login(store, clock, phone=MERCHANT), register_new(store, clock))
+    outcomes = together(
+        2,
+        lambda slot: security.verify_real_name(
+            store, tokens[slot], "王小二", ID_WITH_X, clock=clock
+        ),
+    )
+    verified = [o for o in outcomes if isinstance(o, AccountInfo)]
+    taken = [o for o in outcomes if isinstance(o, IdNumberTaken)]
+    assert (len(verified), len(taken)) == (1, 1), outcomes
+    with store.reading() as tx:
+        holders = tx.fetch_all("SELECT phone FROM account WHERE id_number = :n", n=ID_WITH_X)
+    assert holders == [(verified[0].phone,)]
+
+
+def test_an_account_verifies_once_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    """One account verifying with two ID numbers at once: the second is too late."""
+    token = code_login(store, clock, phone=MERCHANT)
+    numbers = (ID_WITH_X, MINOR_ID)
+    outcomes = together(
+        2,
+        lambda slot: security.verify_real_name(store, token, "王小二", numbers[slot], clock=clock),
+    )
+    verified = [o for o in outcomes if isinstance(o, AccountInfo)]
+    refused = [o for o in outcomes if isinstance(o, AlreadyVerified)]
+    assert (len(verified), len(refused)) == (1, 1), outcomes
+    assert column(store, MERCHANT, "id_number") == numbers[outcomes.index(verified[0])]
+    assert kinds(store, MERCHANT).count("real_name_verified") == 1
+
+
+def test_payment_lock_counts_exactly_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    """8 wrong payment passwords at once, on real threads: 5 are counted, one locks."""
+    token = code_login(store, clock)
+    security.set_payment_password(store, token, *PAY, clock=clock)
+    lin = account_id(store, LIN)
+    outcomes = together(
+        8, lambda _: security.verify_payment_password(store, lin, WRONG_PAY, clock=clock)
+    )
+    wrong_ones = sorted(o.params["left"] for o in outcomes if isinstance(o, PaymentPasswordWrong))
+    locked = [o for o in outcomes if isinstance(o, PaymentLocked)]
+    assert wrong_ones == [1, 2, 3, 4], outcomes
+    assert len(locked) == 4, outcomes
+    assert lockout(store, PAYMENT_LOCK, str(lin)) == (0, clock.now() + PAYMENT_LOCK.duration)
+    assert kinds(store, LIN).count("payment_locked") == 1
 
 
 @pytest.mark.parametrize(
@@ -571,7 +622,7 @@ def test_second_factor_off_again(store: Store, clock: FrozenClock) -> None:
     code = code_for(store, clock, LIN, Purpose.SECOND_FACTOR_OFF)
     info = security.set_second_factor(store, token, False, code=code, clock=clock)
     assert not info.second_factor
-    assert column(store, LIN, "second_factor") == 0
+    assert bool(column(store, LIN, "second_factor")) is False
     result = auth.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
     assert isinstance(result, LoggedIn)
     assert kinds(store, LIN) == ["login", "second_factor_on", "second_factor_off", "login"]
@@ -590,7 +641,7 @@ def test_turning_second_factor_off_needs_an_sms_code(store: Store, clock: Frozen
     with pytest.raises(CodeRejected) as caught:
         security.set_second_factor(store, token, False, code=wrong(code), clock=clock)
     assert caught.value.params.get("left") == 4  # the wrong try was counted, and kept
-    assert column(store, LIN, "second_factor") == 1
+    assert bool(column(store, LIN, "second_factor")) is True
     assert kinds(store, LIN) == events
     info = security.set_second_factor(store, token, False, code=code, clock=clock)
     assert not info.second_factor
@@ -601,8 +652,12 @@ def test_paying_rehashes_a_payment_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PAY[0])
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET payment_password_hash = ? WHERE phone = ?", (weak, LIN))
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE account SET payment_password_hash = :weak WHERE phone = :phone",
+            weak=weak,
+            phone=LIN,
+        )
     lin = account_id(store, LIN)
     with pytest.raises(PaymentPasswordWrong):
         security.verify_payment_password(store, lin, WRONG_PAY, clock=clock)

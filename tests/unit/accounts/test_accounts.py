@@ -12,6 +12,7 @@ import re
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from argon2 import PasswordHasher
 
 from kstui.providers.clock import FrozenClock
 from kstui.providers.sms import OutboxSms, outbox
-from kstui.providers.social import SocialProvider, device_identity
+from kstui.providers.social import SocialIdentity, SocialProvider, device_identity
 from kstui.services.accounts import auth, security
 from kstui.services.accounts.auth import LinkedAccount, PhoneNeeded
 from kstui.services.accounts.errors import (
@@ -51,8 +52,9 @@ from kstui.services.accounts.records import (
 )
 from kstui.services.accounts.sms_codes import RESEND_INTERVAL, Purpose
 from kstui.services.errors import DomainError
-from kstui.store.db import Store, from_db_time
 from kstui.store.enums import Role
+from kstui.store.interface import Store, Transaction, from_db_time
+from kstui.store.sqlite import SqliteStore
 
 SMS = OutboxSms()
 LIN = "13800138000"
@@ -84,8 +86,8 @@ LOCKED_30 = ("PasswordLocked", "accounts.error.password_locked", {"minutes": 30}
 
 
 def last_code(store: Store, phone: str) -> str:
-    with store.reading() as conn:
-        newest = outbox(conn, phone=phone, limit=1)[0]
+    with store.reading() as tx:
+        newest = outbox(tx, phone=phone, limit=1)[0]
     found = re.search(r"(?<!\d)\d{6}(?!\d)", newest.text)
     assert found is not None, newest.text
     return found.group()
@@ -109,21 +111,21 @@ def code_login(store: Store, clock: FrozenClock, phone: str = LIN, device: str =
 
 
 def account_id(store: Store, phone: str) -> int:
-    with store.reading() as conn:
-        return int(conn.execute("SELECT id FROM account WHERE phone = ?", (phone,)).fetchone()[0])
+    with store.reading() as tx:
+        return int(tx.fetch_value("SELECT id FROM account WHERE phone = :phone", phone=phone))
 
 
 def column(store: Store, phone: str, name: str) -> object:
-    with store.reading() as conn:
-        return conn.execute(f"SELECT {name} FROM account WHERE phone = ?", (phone,)).fetchone()[0]
+    with store.reading() as tx:
+        return tx.fetch_value(f"SELECT {name} FROM account WHERE phone = :phone", phone=phone)
 
 
 def events(store: Store, phone: str) -> list[tuple[str, str]]:
-    with store.reading() as conn:
-        return conn.execute(
-            "SELECT kind, detail FROM account_event WHERE account_id = ? ORDER BY id",
-            (account_id(store, phone),),
-        ).fetchall()
+    with store.reading() as tx:
+        return tx.fetch_all(
+            "SELECT kind, detail FROM account_event WHERE account_id = :account_id ORDER BY id",
+            account_id=account_id(store, phone),
+        )
 
 
 def kinds(store: Store, phone: str) -> list[str]:
@@ -131,21 +133,23 @@ def kinds(store: Store, phone: str) -> list[str]:
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    with store.reading() as conn:
-        tables = {
-            t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in SNAPSHOT_TABLES
-        }
-        tables["lockout"] = conn.execute("SELECT * FROM lockout ORDER BY scope, subject").fetchall()
+    with store.reading() as tx:
+        tables = {t: tx.fetch_all(f"SELECT * FROM {t} ORDER BY id") for t in SNAPSHOT_TABLES}
+        tables["lockout"] = tx.fetch_all(
+            "SELECT scope, subject, failures, locked_until FROM lockout ORDER BY scope, subject"
+        )
         return tables
 
 
 def lockout(store: Store, lock: Lock, subject: str) -> tuple[int, datetime | None] | None:
     """The (failures, locked_until) row of `subject` under `lock`, None if there is none."""
-    with store.reading() as conn:
-        row = conn.execute(
-            "SELECT failures, locked_until FROM lockout WHERE scope = ? AND subject = ?",
-            (lock.scope, subject),
-        ).fetchone()
+    with store.reading() as tx:
+        row = tx.fetch_one(
+            "SELECT failures, locked_until FROM lockout"
+            " WHERE scope = :scope AND subject = :subject",
+            scope=lock.scope,
+            subject=subject,
+        )
     if row is None:
         return None
     return int(row[0]), None if row[1] is None else from_db_time(row[1])
@@ -182,6 +186,28 @@ CURRENT_PARAMS = (
 )
 
 
+def together(count: int, work: Callable[[int], object], *, timeout: float = 60) -> list[object]:
+    """Run `work(slot)` on `count` real threads released at once by a barrier; each
+    slot's result, or the exception it raised (on PostgreSQL their transactions overlap)."""
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = [None] * count
+
+    def run(slot: int) -> None:
+        barrier.wait(timeout=timeout)
+        try:
+            outcomes[slot] = work(slot)
+        except BaseException as error:  # reported by the caller's assertions
+            outcomes[slot] = error
+
+    threads = [threading.Thread(target=run, args=(slot,)) for slot in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+        assert not thread.is_alive(), "a thread did not finish"
+    return outcomes
+
+
 # -- secrets_hashing --------------------------------------------------------------------------
 
 
@@ -206,8 +232,8 @@ def test_request_code_answers_alike_for_unregistered_phones(
     registered = auth.request_code(store, LIN, Purpose.LOGIN, clock=clock, sms=SMS)
     unregistered = auth.request_code(store, NEW, Purpose.LOGIN, clock=clock, sms=SMS)
     assert registered == unregistered == clock.now() + RESEND_INTERVAL
-    with store.reading() as conn:
-        texts = [outbox(conn, phone=phone)[0].text for phone in (LIN, NEW)]
+    with store.reading() as tx:
+        texts = [outbox(tx, phone=phone)[0].text for phone in (LIN, NEW)]
     assert len({re.sub(r"\d{6}", "######", text) for text in texts}) == 1
     assert snapshot(store) == before
 
@@ -217,8 +243,8 @@ def test_request_code_normalizes_and_validates_the_phone(store: Store, clock: Fr
     assert re.fullmatch(r"\d{6}", last_code(store, LIN))
     with pytest.raises(InvalidPhone):
         auth.request_code(store, "010 12345678", Purpose.LOGIN, clock=clock, sms=SMS)
-    with store.reading() as conn:
-        assert len(outbox(conn)) == 1
+    with store.reading() as tx:
+        assert len(outbox(tx)) == 1
 
 
 # -- registration -----------------------------------------------------------------------------
@@ -309,6 +335,30 @@ def test_preview_code_keeps_the_code_but_counts_wrong_tries(
     assert result.account.phone == NEW
 
 
+def test_one_phone_gets_one_account_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    """Registering a phone and binding 微信 to it at the same moment, on real threads: one
+    account is created; the binding links to it, the registration made it or finds the
+    phone taken."""
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    register_code = code_for(store, clock, NEW, Purpose.REGISTER)
+    bind_code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+
+    def act(slot: int) -> LoggedIn:
+        if slot == 0:
+            return auth.register(store, NEW, register_code, *NEW_PASSWORD, clock=clock, device="pc")
+        return auth.bind_phone(store, identity, NEW, bind_code, clock=clock, device="手机")
+
+    registered, bound = together(2, act)
+    assert isinstance(bound, LoggedIn), bound
+    assert isinstance(registered, LoggedIn | PhoneTaken), registered
+    if isinstance(registered, LoggedIn):
+        assert registered.account.id == bound.account.id
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM account WHERE phone = :phone", phone=NEW) == 1
+        assert [a.provider for a in auth.linked_accounts(tx, bound.account.id)] == ["wechat"]
+    assert kinds(store, NEW).count("registered") == 1
+
+
 # -- logging in with a code -------------------------------------------------------------------
 
 
@@ -374,11 +424,11 @@ def test_one_code_logs_in_once_under_concurrency(store: Store, clock: FrozenCloc
         losses = [o for o in outcomes if isinstance(o, CodeRejected)]
         assert (len(wins), len(losses)) == (1, 1), outcomes
         assert losses[0].params == {"reason": "missing"}
-    with store.reading() as conn:
-        sessions = conn.execute("SELECT count(*) FROM login_session").fetchone()[0]
-        used = conn.execute("SELECT count(*) FROM sms_code WHERE used_at IS NOT NULL").fetchone()
+    with store.reading() as tx:
+        sessions = tx.fetch_value("SELECT count(*) FROM login_session")
+        used = tx.fetch_value("SELECT count(*) FROM sms_code WHERE used_at IS NOT NULL")
     assert sessions == rounds
-    assert used == (rounds,)
+    assert used == rounds
 
 
 # -- logging in with a password ---------------------------------------------------------------
@@ -444,8 +494,12 @@ def test_login_rehashes_a_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
-    with store.writing() as conn:
-        conn.execute("UPDATE account SET password_hash = ? WHERE phone = ?", (weak, LIN))
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE account SET password_hash = :password_hash WHERE phone = :phone",
+            password_hash=weak,
+            phone=LIN,
+        )
     with pytest.raises(LoginFailed):
         auth.login_with_password(store, LIN, "Wrong2026", clock=clock, device="pc")
     assert column(store, LIN, "password_hash") == weak
@@ -591,8 +645,8 @@ def test_password_lock_counts_exactly_under_concurrency(store: Store, clock: Fro
     assert {o.params["minutes"] for o in locked} == {30}
     assert lockout(store, PASSWORD_LOCK, LIN) == (0, clock.now() + PASSWORD_LOCK.duration)
     assert kinds(store, LIN) == ["password_locked"]
-    with store.reading() as conn:
-        assert conn.execute("SELECT count(*) FROM login_session").fetchone() == (0,)
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM login_session") == 0
 
 
 # -- second verification ----------------------------------------------------------------------
@@ -610,8 +664,8 @@ def test_second_factor_login(store: Store, clock: FrozenClock) -> None:
     assert auth.account_for_token(store, pending.challenge, clock=clock) is None
     with pytest.raises(NotLoggedIn):
         security.set_second_factor(store, pending.challenge, True, clock=clock)
-    with store.reading() as conn:
-        assert len(auth.sessions(conn, token, clock=clock)) == 1
+    with store.reading() as tx:
+        assert len(auth.sessions(tx, token, clock=clock)) == 1
     auth.send_second_factor_code(store, pending.challenge, clock=clock, sms=SMS)
     code = last_code(store, LIN)
     with pytest.raises(CodeRejected) as caught:
@@ -674,12 +728,15 @@ def test_session_tokens_are_random_and_stored_hashed(
     for token in tokens:
         assert len(token) == 43
         assert set(token) <= set(string.ascii_letters + string.digits + "-_")
-    with store.reading() as conn:
+    with store.reading() as tx:
         stored = [
-            row[0] for row in conn.execute("SELECT token_hash FROM login_session ORDER BY id")
+            row[0] for row in tx.fetch_all("SELECT token_hash FROM login_session ORDER BY id")
         ]
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     assert stored == [hashlib.sha256(t.encode()).hexdigest() for t in tokens]
+    if not isinstance(store, SqliteStore):
+        return
+    with store.reading() as tx:  # and no token is in the SQLite files (of the WAL neither)
+        tx.execute("PRAGMA wal_checkpoint(PASSIVE)")
     files = [p for p in store.path.parent.iterdir() if p.name.startswith(store.path.name)]
     assert store.path in files
     for path in files:
@@ -707,16 +764,16 @@ def test_session_expires_after_30_days(store: Store, clock: FrozenClock) -> None
     assert auth.account_for_token(store, token, clock=clock) is not None
     clock.advance(timedelta(seconds=1))
     assert auth.account_for_token(store, token, clock=clock) is None
-    with store.reading() as conn, pytest.raises(NotLoggedIn):
-        auth.sessions(conn, token, clock=clock)
+    with store.reading() as tx, pytest.raises(NotLoggedIn):
+        auth.sessions(tx, token, clock=clock)
 
 
 def test_account_for_token_notes_the_visit(store: Store, clock: FrozenClock) -> None:
     token = code_login(store, clock)
     clock.advance(timedelta(hours=3))
     auth.account_for_token(store, token, clock=clock)
-    with store.reading() as conn:
-        [listed] = auth.sessions(conn, token, clock=clock)
+    with store.reading() as tx:
+        [listed] = auth.sessions(tx, token, clock=clock)
     assert listed.last_seen_at == clock.now()
     assert listed.created_at == clock.now() - timedelta(hours=3)
 
@@ -726,8 +783,8 @@ def test_sessions_list_this_device_first_and_end_another(store: Store, clock: Fr
     pc_token = code_login(store, clock, device="电脑")
     pad_token = code_login(store, clock, device="平板")
     minor_token = code_login(store, clock, phone=MINOR, device="小同学的手机")
-    with store.reading() as conn:
-        listed = auth.sessions(conn, phone_token, clock=clock)
+    with store.reading() as tx:
+        listed = auth.sessions(tx, phone_token, clock=clock)
     assert [(s.device, s.current) for s in listed] == [
         ("手机", True),
         ("平板", False),
@@ -737,10 +794,10 @@ def test_sessions_list_this_device_first_and_end_another(store: Store, clock: Fr
     auth.end_session(store, phone_token, pc.id, clock=clock)
     assert auth.account_for_token(store, pc_token, clock=clock) is None
     assert auth.account_for_token(store, pad_token, clock=clock) is not None
-    with store.reading() as conn:
-        from_pad = auth.sessions(conn, pad_token, clock=clock)
+    with store.reading() as tx:
+        from_pad = auth.sessions(tx, pad_token, clock=clock)
         assert [(s.device, s.current) for s in from_pad] == [("平板", True), ("手机", False)]
-        minor_session = auth.sessions(conn, minor_token, clock=clock)[0].id
+        minor_session = auth.sessions(tx, minor_token, clock=clock)[0].id
     # Another account's session cannot be ended from here.
     auth.end_session(store, phone_token, minor_session, clock=clock)
     assert auth.account_for_token(store, minor_token, clock=clock) is not None
@@ -774,8 +831,8 @@ def test_wechat_login_creates_an_account_by_binding_a_new_phone(
     assert (bound.account.phone, bound.account.nickname) == (NEW, identity.nickname)
     assert bound.account.role is Role.SHOPPER
     assert auth.account_for_token(store, bound.token, clock=clock) == bound.account
-    with store.reading() as conn:
-        linked = auth.linked_accounts(conn, bound.account.id)
+    with store.reading() as tx:
+        linked = auth.linked_accounts(tx, bound.account.id)
     assert linked == [LinkedAccount("wechat", identity.nickname, clock.now())]
     assert events(store, NEW) == [("registered", ""), ("linked", "wechat"), ("login", "wechat")]
     clock.advance(timedelta(days=1))
@@ -787,18 +844,44 @@ def test_wechat_login_creates_an_account_by_binding_a_new_phone(
 def test_qq_login_links_to_the_phone_s_existing_account(store: Store, clock: FrozenClock) -> None:
     identity = device_identity(SocialProvider.QQ, "device-1")
     code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
-    with store.reading() as conn:
-        accounts_before = conn.execute("SELECT count(*) FROM account").fetchone()
+    with store.reading() as tx:
+        accounts_before = tx.fetch_value("SELECT count(*) FROM account")
     bound = auth.bind_phone(store, identity, "+86 138 0013 8000", code, clock=clock, device="pc")
     assert bound.account.id == account_id(store, LIN)
     assert bound.account.real_name == "林小满"
-    with store.reading() as conn:
-        assert conn.execute("SELECT count(*) FROM account").fetchone() == accounts_before
-        assert [a.provider for a in auth.linked_accounts(conn, bound.account.id)] == ["qq"]
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM account") == accounts_before
+        assert [a.provider for a in auth.linked_accounts(tx, bound.account.id)] == ["qq"]
     again = auth.login_with_social(store, identity, clock=clock, device="pc")
     assert isinstance(again, LoggedIn)
     assert again.account.id == account_id(store, LIN)
     assert events(store, LIN)[-3:] == [("linked", "qq"), ("login", "qq"), ("login", "qq")]
+
+
+def test_a_link_made_meanwhile_is_refused_whole(
+    store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if another device linked the same 微信 account between the check and the link:
+    the unique key refuses it, and nothing of the binding (not its new account) stays."""
+    identity = device_identity(SocialProvider.WECHAT, "device-1")
+    lin_code = code_for(store, clock, LIN, Purpose.BIND_PHONE)
+    auth.bind_phone(store, identity, LIN, lin_code, clock=clock, device="pc")
+    checked = auth._cannot_link
+    checks: list[int | None] = []
+
+    def too_early(tx: Transaction, seen: SocialIdentity, account: int | None) -> object:
+        checks.append(account)
+        return None if len(checks) == 1 else checked(tx, seen, account)
+
+    monkeypatch.setattr(auth, "_cannot_link", too_early)
+    code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
+    before = snapshot(store)
+    with pytest.raises(AlreadyLinked) as caught:
+        auth.bind_phone(store, identity, NEW, code, clock=clock, device="pc")
+    assert caught.value.params == {"reason": "identity"}
+    assert checks[0] is None
+    assert len(checks) == 2
+    assert snapshot(store) == before
 
 
 def test_one_identity_is_linked_once(store: Store, clock: FrozenClock) -> None:
@@ -839,8 +922,8 @@ def test_an_account_links_one_identity_per_provider(store: Store, clock: FrozenC
     auth.bind_phone(store, qq, LIN, code, clock=clock, device="pc")
     code = code_for(store, clock, NEW, Purpose.BIND_PHONE)
     auth.bind_phone(store, second, NEW, code, clock=clock, device="pc")
-    with store.reading() as conn:
-        linked = auth.linked_accounts(conn, account_id(store, LIN))
+    with store.reading() as tx:
+        linked = auth.linked_accounts(tx, account_id(store, LIN))
     assert [a.provider for a in linked] == ["wechat", "qq"]
 
 
@@ -898,8 +981,8 @@ def test_bind_phone_needs_the_right_code(store: Store, clock: FrozenClock) -> No
 
 
 def test_account_info_has_no_secrets(store: Store) -> None:
-    with store.reading() as conn:
-        info = auth.account_info(conn, account_id(store, MERCHANT))
+    with store.reading() as tx:
+        info = auth.account_info(tx, account_id(store, MERCHANT))
     assert info.role is Role.MERCHANT
     assert not info.verified
     assert "hash" not in repr(info)

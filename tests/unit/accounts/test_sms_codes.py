@@ -20,7 +20,8 @@ from kstui.services.accounts.sms_codes import (
     check_code,
     send_code,
 )
-from kstui.store.db import Store
+from kstui.store.interface import Store
+from tests.unit.accounts.test_accounts import together
 
 PHONE = "13800138000"
 OTHER_PHONE = "13700137000"
@@ -30,8 +31,8 @@ SMS = OutboxSms()
 def send(
     store: Store, clock: FrozenClock, purpose: Purpose = Purpose.LOGIN, phone: str = PHONE
 ) -> datetime:
-    with store.writing() as conn:
-        return send_code(conn, phone, purpose, clock=clock, sms=SMS)
+    with store.writing() as tx:
+        return send_code(tx, phone, purpose, clock=clock, sms=SMS)
 
 
 def check(
@@ -43,13 +44,13 @@ def check(
     *,
     consume: bool = True,
 ) -> CodeRejected | None:
-    with store.writing() as conn:
-        return check_code(conn, phone, purpose, code, clock=clock, consume=consume)
+    with store.writing() as tx:
+        return check_code(tx, phone, purpose, code, clock=clock, consume=consume)
 
 
 def last_code(store: Store, phone: str = PHONE) -> str:
-    with store.reading() as conn:
-        newest = outbox(conn, phone=phone, limit=1)[0]
+    with store.reading() as tx:
+        newest = outbox(tx, phone=phone, limit=1)[0]
     found = re.search(r"(?<!\d)\d{6}(?!\d)", newest.text)
     assert found is not None, newest.text
     return found.group()
@@ -101,9 +102,9 @@ def test_small_codes_keep_six_digits(
 def test_message_lands_in_the_outbox(store: Store, clock: FrozenClock) -> None:
     next_allowed = send(store, clock, Purpose.REGISTER)
     assert next_allowed == clock.now() + RESEND_INTERVAL
-    with store.reading() as conn:
-        messages = outbox(conn, phone=PHONE)
-        assert outbox(conn, phone=OTHER_PHONE) == []
+    with store.reading() as tx:
+        messages = outbox(tx, phone=PHONE)
+        assert outbox(tx, phone=OTHER_PHONE) == []
     assert len(messages) == 1
     message = messages[0]
     assert message.phone == PHONE
@@ -118,10 +119,10 @@ def test_outbox_lists_newest_first_and_filters_by_phone(store: Store, clock: Fro
     send(store, clock, phone=OTHER_PHONE)
     clock.advance(RESEND_INTERVAL)
     send(store, clock, phone=PHONE)
-    with store.reading() as conn:
-        everything = outbox(conn)
-        mine = outbox(conn, phone=PHONE)
-        newest = outbox(conn, limit=1)
+    with store.reading() as tx:
+        everything = outbox(tx)
+        mine = outbox(tx, phone=PHONE)
+        newest = outbox(tx, limit=1)
     assert [m.phone for m in everything] == [PHONE, OTHER_PHONE, PHONE]
     assert [m.id for m in everything] == sorted((m.id for m in everything), reverse=True)
     assert [m.phone for m in mine] == [PHONE, PHONE]
@@ -131,12 +132,14 @@ def test_outbox_lists_newest_first_and_filters_by_phone(store: Store, clock: Fro
 @pytest.mark.usefixtures("fixed_codes")
 def test_code_is_stored_hashed(store: Store, clock: FrozenClock) -> None:
     send(store, clock)
-    with store.reading() as conn:
-        rows = conn.execute("SELECT * FROM sms_code").fetchall()
-        columns = [c[1] for c in conn.execute("PRAGMA table_info(sms_code)")]
+    with store.reading() as tx:
+        rows = tx.fetch_all(
+            "SELECT code_hash, id, phone, purpose, sent_at, expires_at, attempts, used_at,"
+            " revoked_at FROM sms_code"
+        )
     assert len(rows) == 1
     assert all("314159" not in str(value) for value in rows[0])
-    code_hash = rows[0][columns.index("code_hash")]
+    code_hash = rows[0][0]
     assert code_hash.startswith("$argon2id$")
     assert PasswordHasher().verify(code_hash, "314159")
 
@@ -152,10 +155,10 @@ def test_resend_is_throttled_per_phone_across_purposes(store: Store, clock: Froz
     send(store, clock, Purpose.LOGIN, phone=OTHER_PHONE)  # another phone is not held up
     clock.advance(timedelta(seconds=1))
     send(store, clock, Purpose.REGISTER)
-    with store.reading() as conn:
-        count = conn.execute("SELECT count(*) FROM sms_code WHERE phone = ?", (PHONE,)).fetchone()
-        assert len(outbox(conn, phone=PHONE)) == 2
-    assert count == (2,)
+    with store.reading() as tx:
+        count = tx.fetch_value("SELECT count(*) FROM sms_code WHERE phone = :phone", phone=PHONE)
+        assert len(outbox(tx, phone=PHONE)) == 2
+    assert count == 2
 
 
 def test_send_too_soon_says_how_long_to_wait(store: Store, clock: FrozenClock) -> None:
@@ -180,18 +183,18 @@ def test_daily_limit_resets_at_china_midnight(store: Store, clock: FrozenClock) 
         send(store, clock)
     clock.advance(timedelta(seconds=1))
     send(store, clock)
-    with store.reading() as conn:
-        assert len(outbox(conn, phone=PHONE)) == DAILY_LIMIT + 1
+    with store.reading() as tx:
+        assert len(outbox(tx, phone=PHONE)) == DAILY_LIMIT + 1
 
 
 def test_refused_send_writes_nothing(store: Store, clock: FrozenClock) -> None:
     send(store, clock)
     with pytest.raises(SendTooSoon):
         send(store, clock)
-    with store.reading() as conn:
-        assert len(outbox(conn, phone=PHONE)) == 1
-        assert conn.execute("SELECT count(*) FROM sms_code").fetchone() == (1,)
-        assert conn.execute("SELECT revoked_at FROM sms_code").fetchone() == (None,)
+    with store.reading() as tx:
+        assert len(outbox(tx, phone=PHONE)) == 1
+        assert tx.fetch_value("SELECT count(*) FROM sms_code") == 1
+        assert tx.fetch_one("SELECT revoked_at FROM sms_code") == (None,)
 
 
 # -- checking ---------------------------------------------------------------------------------
@@ -219,8 +222,8 @@ def test_code_is_single_use(store: Store, clock: FrozenClock) -> None:
     code = last_code(store)
     assert check(store, clock, code) is None
     assert reason(check(store, clock, code)) == "missing"
-    with store.reading() as conn:
-        used = conn.execute("SELECT used_at FROM sms_code").fetchone()[0]
+    with store.reading() as tx:
+        used = tx.fetch_value("SELECT used_at FROM sms_code")
     assert used is not None
 
 
@@ -244,9 +247,9 @@ def test_new_code_revokes_the_previous_one(store: Store, clock: FrozenClock) -> 
     rejected = check(store, clock, "314159")
     assert reason(rejected) == "wrong"
     assert check(store, clock, "271828") is None
-    with store.reading() as conn:
-        revoked = conn.execute("SELECT revoked_at IS NOT NULL FROM sms_code ORDER BY id").fetchall()
-    assert revoked == [(1,), (0,)]
+    with store.reading() as tx:
+        revoked = tx.fetch_all("SELECT revoked_at IS NOT NULL FROM sms_code ORDER BY id")
+    assert [bool(r) for (r,) in revoked] == [True, False]
 
 
 @pytest.mark.usefixtures("fixed_codes")
@@ -273,10 +276,37 @@ def test_five_wrong_tries_revoke_the_code(store: Store, clock: FrozenClock) -> N
     ]
     assert all(r is not None and r.message_key.startswith("accounts.error.code.") for r in results)
     assert reason(check(store, clock, code)) == "missing"
-    with store.reading() as conn:
-        attempts, revoked = conn.execute("SELECT attempts, revoked_at FROM sms_code").fetchone()
+    with store.reading() as tx:
+        row = tx.fetch_one("SELECT attempts, revoked_at FROM sms_code")
+    assert row is not None
+    attempts, revoked = row
     assert attempts == MAX_ATTEMPTS
     assert revoked is not None
+
+
+def test_wrong_tries_at_the_same_moment_are_each_counted(store: Store, clock: FrozenClock) -> None:
+    """Six wrong codes checked at once, on real threads: each try counts once, the fifth
+    revokes the code, and the sixth finds none."""
+    send(store, clock)
+    bad = wrong_code(last_code(store))
+    results = together(MAX_ATTEMPTS + 1, lambda _: check(store, clock, bad))
+    assert all(isinstance(r, CodeRejected) for r in results), results
+    rejections = [r for r in results if isinstance(r, CodeRejected)]
+    assert sorted(r.params.get("left", 0) for r in rejections if reason(r) == "wrong") == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    assert sorted(str(reason(r)) for r in rejections if reason(r) != "wrong") == [
+        "missing",
+        "too_many",
+    ]
+    with store.reading() as tx:
+        row = tx.fetch_one("SELECT attempts, revoked_at FROM sms_code")
+    assert row is not None
+    assert row[0] == MAX_ATTEMPTS
+    assert row[1] is not None
 
 
 def test_right_code_after_four_wrong_tries_still_works(store: Store, clock: FrozenClock) -> None:

@@ -6,16 +6,15 @@ written out from that file, not read back from the service under test.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kstui.i18n import Localized
-from kstui.services.catalog import listing
 from kstui.services.catalog.errors import (
     InvalidLimit,
     InvalidPriceRange,
@@ -35,7 +34,11 @@ from kstui.services.catalog.listing import (
     find_category,
     search_products,
 )
-from kstui.store.db import Store
+from kstui.store.interface import Store, Transaction, from_db_time
+from kstui.store.search import sqlite as sqlite_search
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+"""The time of the seed's `listed_at` ages (the `clock` fixture's)."""
 
 # Category ids (file order: each top category, then its children).
 CLOTHING, DRESSES, SKIRTS, TEES, DIGITAL, EARPHONES, PHONES, FRESH, FRUIT = range(1, 10)
@@ -102,17 +105,18 @@ KEYWORDS: dict[str, set[int]] = {
 
 
 @pytest.fixture
-def conn(store: Store) -> Iterator[sqlite3.Connection]:
-    with store.reading() as connection:
-        yield connection
+def tx(store: Store) -> Iterator[Transaction]:
+    with store.reading() as transaction:
+        yield transaction
 
 
 @pytest.fixture(params=["drive", "walk"])
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test under both query plans: driven from the keyword/brand id set (what a small
-    set gets), and walking the sort index with the set as a filter (what a big set gets)."""
+    """Run a test under both query plans of SQLite's search: driven from the keyword/brand id
+    set (what a small set gets), and walking the sort index with the set as a filter (what a
+    big set gets). On PostgreSQL the two runs are the same."""
     if request.param == "walk":
-        monkeypatch.setattr(listing, "DRIVE_FROM_SET_BELOW", 0)
+        monkeypatch.setattr(sqlite_search, "DRIVE_FROM_SET_BELOW", 0)
     return str(request.param)
 
 
@@ -120,22 +124,23 @@ def ids(page: Page) -> list[int]:
     return [card.id for card in page.cards]
 
 
-def search_ids(conn: sqlite3.Connection, query: CatalogQuery) -> list[int]:
-    page = search_products(conn, query, limit=MAX_PAGE)
+def search_ids(tx: Transaction, query: CatalogQuery) -> list[int]:
+    page = search_products(tx, query, limit=MAX_PAGE)
     assert page.next_cursor is None
     return ids(page)
 
 
-def all_pages(conn: sqlite3.Connection, query: CatalogQuery, limit: int) -> list[Page]:
-    pages = [search_products(conn, query, limit=limit)]
+def all_pages(tx: Transaction, query: CatalogQuery, limit: int) -> list[Page]:
+    pages = [search_products(tx, query, limit=limit)]
     while pages[-1].next_cursor is not None:
-        pages.append(search_products(conn, query, after=pages[-1].next_cursor, limit=limit))
+        pages.append(search_products(tx, query, after=pages[-1].next_cursor, limit=limit))
         assert len(pages) <= 20
     return pages
 
 
-def scores(conn: sqlite3.Connection) -> dict[int, int]:
-    return dict(conn.execute("SELECT id, score FROM product"))
+def scores(tx: Transaction) -> dict[int, int]:
+    found: dict[int, int] = dict(tx.fetch_all("SELECT id, score FROM product"))
+    return found
 
 
 def sort_key(row: Row, sort: Sort, score: dict[int, int]) -> tuple[int, int]:
@@ -167,26 +172,26 @@ def expected(query: CatalogQuery, score: dict[int, int], keyword: set[int]) -> l
 # -- the fixture data itself ----------------------------------------------------------------
 
 
-def test_the_expected_rows_match_the_store(conn: sqlite3.Connection) -> None:
-    stored = conn.execute(
-        "SELECT id, category_id, top_category_id, brand_id, price, sales, stock, "
-        "CAST(round(julianday('2026-11-22 02:00:00') - julianday(listed_at)) AS INTEGER) "
+def test_the_expected_rows_match_the_store(tx: Transaction) -> None:
+    stored = tx.fetch_all(
+        "SELECT id, category_id, top_category_id, brand_id, price, sales, stock, listed_at "
         "FROM product ORDER BY id"
-    ).fetchall()
-    assert [Row(*r) for r in stored] == ROWS
+    )
+    days_ago = [round((NOW - from_db_time(r[-1])) / timedelta(days=1)) for r in stored]
+    assert [Row(*r[:-1], days) for r, days in zip(stored, days_ago, strict=True)] == ROWS
 
 
 # -- sorts ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sort", list(Sort))
-def test_every_sort(conn: sqlite3.Connection, sort: Sort) -> None:
-    page = search_products(conn, CatalogQuery(sort=sort), limit=50)
+def test_every_sort(tx: Transaction, sort: Sort) -> None:
+    page = search_products(tx, CatalogQuery(sort=sort), limit=50)
     assert ids(page) == EXPECTED_ORDER[sort]
     assert page.next_cursor is None
     raw = {
         row[0]: row[1:]
-        for row in conn.execute("SELECT id, score, sales, price, listed_at FROM product")
+        for row in tx.fetch_all("SELECT id, score, sales, price, listed_at FROM product")
     }
     column = {"score": 0, "sales": 1, "price": 2, "listed_at": 3}[sort.column]
     values = [(raw[i][column], i) for i in ids(page)]
@@ -200,18 +205,18 @@ def test_sort_columns() -> None:
     assert [s.value for s in Sort] == ["overall", "sales", "price_asc", "price_desc", "newest"]
 
 
-def test_price_ties_are_broken_by_id(conn: sqlite3.Connection) -> None:
+def test_price_ties_are_broken_by_id(tx: Transaction) -> None:
     # products 1 and 12 both cost ¥129
-    assert [i for i in search_ids(conn, CatalogQuery(sort=Sort.PRICE_ASC)) if i in (1, 12)] == [
+    assert [i for i in search_ids(tx, CatalogQuery(sort=Sort.PRICE_ASC)) if i in (1, 12)] == [
         1,
         12,
     ]
-    desc = search_ids(conn, CatalogQuery(sort=Sort.PRICE_DESC))
+    desc = search_ids(tx, CatalogQuery(sort=Sort.PRICE_DESC))
     assert [i for i in desc if i in (1, 12)] == [12, 1]
 
 
-def test_cards_carry_the_list_fields(conn: sqlite3.Connection) -> None:
-    cards = {c.id: c for c in search_products(conn, CatalogQuery(), limit=50).cards}
+def test_cards_carry_the_list_fields(tx: Transaction) -> None:
+    cards = {c.id: c for c in search_products(tx, CatalogQuery(), limit=50).cards}
     dress = cards[1]
     assert dress.name == Localized(
         "法式碎花雪纺连衣裙女夏季中长款", "French Floral Chiffon Midi Dress"
@@ -249,9 +254,9 @@ def test_cards_carry_the_list_fields(conn: sqlite3.Connection) -> None:
         (FRUIT, {7, 11}),
     ],
 )
-def test_category_filter(conn: sqlite3.Connection, category: int, found: set[int]) -> None:
+def test_category_filter(tx: Transaction, category: int, found: set[int]) -> None:
     for sort in Sort:
-        result = search_ids(conn, CatalogQuery(category_id=category, sort=sort))
+        result = search_ids(tx, CatalogQuery(category_id=category, sort=sort))
         assert result == [i for i in EXPECTED_ORDER[sort] if i in found]
 
 
@@ -268,10 +273,8 @@ def test_category_filter(conn: sqlite3.Connection, category: int, found: set[int
         (160000, None, set()),
     ],
 )
-def test_price_filter(
-    conn: sqlite3.Connection, low: int | None, high: int | None, found: set[int]
-) -> None:
-    result = search_ids(conn, CatalogQuery(min_price=low, max_price=high))
+def test_price_filter(tx: Transaction, low: int | None, high: int | None, found: set[int]) -> None:
+    result = search_ids(tx, CatalogQuery(min_price=low, max_price=high))
     assert result == [i for i in EXPECTED_ORDER[Sort.OVERALL] if i in found]
 
 
@@ -287,14 +290,14 @@ def test_price_filter(
         ({IDLE, MOKO}, {5, 12}),
     ],
 )
-def test_brand_filter(conn: sqlite3.Connection, brands: set[int], found: set[int]) -> None:
+def test_brand_filter(tx: Transaction, brands: set[int], found: set[int]) -> None:
     for sort in (Sort.OVERALL, Sort.PRICE_ASC):
-        result = search_ids(conn, CatalogQuery(brand_ids=frozenset(brands), sort=sort))
+        result = search_ids(tx, CatalogQuery(brand_ids=frozenset(brands), sort=sort))
         assert result == [i for i in EXPECTED_ORDER[sort] if i in found]
 
 
-def test_in_stock_filter(conn: sqlite3.Connection) -> None:
-    result = search_ids(conn, CatalogQuery(in_stock=True))
+def test_in_stock_filter(tx: Transaction) -> None:
+    result = search_ids(tx, CatalogQuery(in_stock=True))
     assert result == [i for i in EXPECTED_ORDER[Sort.OVERALL] if i not in (4, 8)]
 
 
@@ -324,11 +327,9 @@ def test_in_stock_filter(conn: sqlite3.Connection) -> None:
         ),  # fmt: skip
     ],
 )
-def test_filter_combinations(
-    conn: sqlite3.Connection, query: CatalogQuery, found: list[int]
-) -> None:
-    assert search_ids(conn, query) == found
-    assert count_products(conn, query) == len(found)
+def test_filter_combinations(tx: Transaction, query: CatalogQuery, found: list[int]) -> None:
+    assert search_ids(tx, query) == found
+    assert count_products(tx, query) == len(found)
 
 
 # -- keyword search ---------------------------------------------------------------------------
@@ -375,57 +376,57 @@ def test_filter_combinations(
         ("连衣裙连衣裙", set()),
     ],
 )
-def test_keyword_search(conn: sqlite3.Connection, text: str, found: set[int]) -> None:
-    result = search_ids(conn, CatalogQuery(text=text))
+def test_keyword_search(tx: Transaction, text: str, found: set[int]) -> None:
+    result = search_ids(tx, CatalogQuery(text=text))
     assert result == [i for i in EXPECTED_ORDER[Sort.OVERALL] if i in found]
-    assert count_products(conn, CatalogQuery(text=text)) == len(found)
+    assert count_products(tx, CatalogQuery(text=text)) == len(found)
 
 
-def test_no_match_is_an_empty_last_page(conn: sqlite3.Connection) -> None:
-    page = search_products(conn, CatalogQuery(text="zzzz"), limit=10)
+def test_no_match_is_an_empty_last_page(tx: Transaction) -> None:
+    page = search_products(tx, CatalogQuery(text="zzzz"), limit=10)
     assert page.cards == []
     assert page.next_cursor is None
-    assert count_products(conn, CatalogQuery(text="zzzz")) == 0
+    assert count_products(tx, CatalogQuery(text="zzzz")) == 0
 
 
 @pytest.mark.parametrize(
     "text", ["[@click=app.quit]", "[/]", "[b]", "[/b]", "[red]", "[@click=app.quit]退出[/]"]
 )
-def test_markup_in_a_query_never_raises(conn: sqlite3.Connection, text: str) -> None:
-    result = search_ids(conn, CatalogQuery(text=text))
+def test_markup_in_a_query_never_raises(tx: Transaction, text: str) -> None:
+    result = search_ids(tx, CatalogQuery(text=text))
     assert result in ([], [MARKUP_ID])
 
 
 @pytest.mark.parametrize(
     "text", ['"', '""', '"连衣裙"', "a'b", "*", "^ab", "NEAR(a b)", "a OR b", "-x", ":"]
 )
-def test_fts_syntax_in_a_query_never_raises(conn: sqlite3.Connection, text: str) -> None:
-    result = search_ids(conn, CatalogQuery(text=text))
+def test_fts_syntax_in_a_query_never_raises(tx: Transaction, text: str) -> None:
+    result = search_ids(tx, CatalogQuery(text=text))
     assert set(result) <= ALL_IDS
-    assert count_products(conn, CatalogQuery(text=text)) == len(result)
+    assert count_products(tx, CatalogQuery(text=text)) == len(result)
 
 
-def test_a_nul_character_in_a_query_does_not_raise(conn: sqlite3.Connection) -> None:
-    result = search_ids(conn, CatalogQuery(text="连衣裙\x00"))
+def test_a_nul_character_in_a_query_does_not_raise(tx: Transaction) -> None:
+    result = search_ids(tx, CatalogQuery(text="连衣裙\x00"))
     assert set(result) <= {1}
 
 
-def test_the_markup_product_comes_back_unchanged(conn: sqlite3.Connection) -> None:
-    [card] = search_products(conn, CatalogQuery(text="[@click=app.quit]"), limit=5).cards
+def test_the_markup_product_comes_back_unchanged(tx: Transaction) -> None:
+    [card] = search_products(tx, CatalogQuery(text="[@click=app.quit]"), limit=5).cards
     assert card.id == MARKUP_ID
     assert card.name == MARKUP_NAME
     assert card.name.zh.encode() == MARKUP_NAME.zh.encode()
-    [same] = [c for c in search_products(conn, CatalogQuery(), limit=50).cards if c.id == 6]
+    [same] = [c for c in search_products(tx, CatalogQuery(), limit=50).cards if c.id == 6]
     assert same.name == MARKUP_NAME
 
 
-def test_a_10000_character_query_is_refused(conn: sqlite3.Connection) -> None:
+def test_a_10000_character_query_is_refused(tx: Transaction) -> None:
     query = CatalogQuery(text="裙" * 10_000)
     with pytest.raises(QueryTooLong) as caught:
-        search_products(conn, query)
+        search_products(tx, query)
     assert caught.value.params == {"limit": 50, "length": 10_000}
     with pytest.raises(QueryTooLong):
-        count_products(conn, query)
+        count_products(tx, query)
 
 
 # -- paging -----------------------------------------------------------------------------------
@@ -433,11 +434,9 @@ def test_a_10000_character_query_is_refused(conn: sqlite3.Connection) -> None:
 
 @pytest.mark.parametrize("sort", list(Sort))
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
-def test_pages_concatenate_to_the_single_page(
-    conn: sqlite3.Connection, sort: Sort, limit: int
-) -> None:
+def test_pages_concatenate_to_the_single_page(tx: Transaction, sort: Sort, limit: int) -> None:
     query = CatalogQuery(sort=sort)
-    pages = all_pages(conn, query, limit)
+    pages = all_pages(tx, query, limit)
     joined = [i for page in pages for i in ids(page)]
     assert joined == EXPECTED_ORDER[sort]
     assert len(set(joined)) == len(joined)
@@ -460,46 +459,46 @@ def test_pages_concatenate_to_the_single_page(
         CatalogQuery(text="裙", category_id=SKIRTS),
     ],
 )
-def test_paging_with_filters(conn: sqlite3.Connection, query: CatalogQuery) -> None:
-    single = search_ids(conn, query)
+def test_paging_with_filters(tx: Transaction, query: CatalogQuery) -> None:
+    single = search_ids(tx, query)
     assert single
     for limit in (1, 2, 3):
-        joined = [i for page in all_pages(conn, query, limit) for i in ids(page)]
+        joined = [i for page in all_pages(tx, query, limit) for i in ids(page)]
         assert joined == single
 
 
-def test_a_cursor_past_the_end_gives_an_empty_page(conn: sqlite3.Connection) -> None:
-    last = search_products(conn, CatalogQuery(), limit=50).cards[-1]
-    page = search_products(conn, CatalogQuery(), after=(last.sort_value, last.id), limit=5)
+def test_a_cursor_past_the_end_gives_an_empty_page(tx: Transaction) -> None:
+    last = search_products(tx, CatalogQuery(), limit=50).cards[-1]
+    page = search_products(tx, CatalogQuery(), after=(last.sort_value, last.id), limit=5)
     assert page == Page(cards=[], next_cursor=None)
 
 
-def test_limit_bounds(conn: sqlite3.Connection) -> None:
-    assert len(search_products(conn, CatalogQuery(), limit=1).cards) == 1
-    assert len(search_products(conn, CatalogQuery(), limit=MAX_PAGE).cards) == 12
+def test_limit_bounds(tx: Transaction) -> None:
+    assert len(search_products(tx, CatalogQuery(), limit=1).cards) == 1
+    assert len(search_products(tx, CatalogQuery(), limit=MAX_PAGE).cards) == 12
     for bad in (0, -1, MAX_PAGE + 1):
         with pytest.raises(InvalidLimit) as caught:
-            search_products(conn, CatalogQuery(), limit=bad)
+            search_products(tx, CatalogQuery(), limit=bad)
         assert caught.value.params == {"limit": bad, "max": 200}
 
 
 # -- counting ---------------------------------------------------------------------------------
 
 
-def test_count_products(conn: sqlite3.Connection) -> None:
-    assert count_products(conn, CatalogQuery()) == 12
-    assert count_products(conn, CatalogQuery(category_id=DIGITAL)) == 5
-    assert count_products(conn, CatalogQuery(in_stock=True)) == 10
+def test_count_products(tx: Transaction) -> None:
+    assert count_products(tx, CatalogQuery()) == 12
+    assert count_products(tx, CatalogQuery(category_id=DIGITAL)) == 5
+    assert count_products(tx, CatalogQuery(in_stock=True)) == 10
 
 
 @pytest.mark.parametrize(("cap", "count"), [(0, 1), (1, 2), (5, 6), (11, 12), (12, 12), (100, 12)])
-def test_count_is_capped_at_cap_plus_one(conn: sqlite3.Connection, cap: int, count: int) -> None:
-    assert count_products(conn, CatalogQuery(), cap=cap) == count
+def test_count_is_capped_at_cap_plus_one(tx: Transaction, cap: int, count: int) -> None:
+    assert count_products(tx, CatalogQuery(), cap=cap) == count
 
 
-def test_count_with_a_keyword_is_capped(conn: sqlite3.Connection) -> None:
-    assert count_products(conn, CatalogQuery(text="裙"), cap=1) == 2
-    assert count_products(conn, CatalogQuery(text="裙"), cap=3) == 3
+def test_count_with_a_keyword_is_capped(tx: Transaction) -> None:
+    assert count_products(tx, CatalogQuery(text="裙"), cap=1) == 2
+    assert count_products(tx, CatalogQuery(text="裙"), cap=3) == 3
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -508,38 +507,38 @@ def test_count_with_a_keyword_is_capped(conn: sqlite3.Connection) -> None:
 @pytest.mark.parametrize(
     ("low", "high"), [(-1, None), (None, -1), (-100, 100), (5000, 4999), (1, 0)]
 )
-def test_bad_price_range(conn: sqlite3.Connection, low: int | None, high: int | None) -> None:
+def test_bad_price_range(tx: Transaction, low: int | None, high: int | None) -> None:
     query = CatalogQuery(min_price=low, max_price=high)
     with pytest.raises(InvalidPriceRange) as caught:
-        search_products(conn, query)
+        search_products(tx, query)
     assert caught.value.params == {"low": low, "high": high}
     with pytest.raises(InvalidPriceRange):
-        count_products(conn, query)
+        count_products(tx, query)
 
 
 @pytest.mark.parametrize("category", [0, 10, 999, -1])
-def test_unknown_category(conn: sqlite3.Connection, category: int) -> None:
+def test_unknown_category(tx: Transaction, category: int) -> None:
     with pytest.raises(UnknownCategory) as caught:
-        search_products(conn, CatalogQuery(category_id=category))
+        search_products(tx, CatalogQuery(category_id=category))
     assert caught.value.params == {"id": category}
     with pytest.raises(UnknownCategory):
-        count_products(conn, CatalogQuery(category_id=category))
+        count_products(tx, CatalogQuery(category_id=category))
 
 
-def test_unknown_brand(conn: sqlite3.Connection) -> None:
+def test_unknown_brand(tx: Transaction) -> None:
     with pytest.raises(UnknownBrand) as caught:
-        search_products(conn, CatalogQuery(brand_ids=frozenset({99})))
+        search_products(tx, CatalogQuery(brand_ids=frozenset({99})))
     assert caught.value.params == {"id": 99}
     with pytest.raises(UnknownBrand) as caught:
-        count_products(conn, CatalogQuery(brand_ids=frozenset({AURORA, 98, 99})))
+        count_products(tx, CatalogQuery(brand_ids=frozenset({AURORA, 98, 99})))
     assert caught.value.params == {"id": 98}
 
 
 # -- categories and brands --------------------------------------------------------------------
 
 
-def test_category_tree(conn: sqlite3.Connection) -> None:
-    tree = category_tree(conn)
+def test_category_tree(tx: Transaction) -> None:
+    tree = category_tree(tx)
     shape = [(top.slug, [child.slug for child in top.children]) for top in tree]
     assert shape == [
         ("clothing", ["dresses", "skirts", "tees"]),
@@ -553,8 +552,8 @@ def test_category_tree(conn: sqlite3.Connection) -> None:
     assert tree[2].children[0].children == []
 
 
-def test_brand_options_by_latin_name(conn: sqlite3.Connection) -> None:
-    options = brand_options(conn)
+def test_brand_options_by_latin_name(tx: Transaction) -> None:
+    options = brand_options(tx)
     assert [(b.id, b.slug, b.name.en) for b in options] == [
         (AURORA, "aurora", "Aurora"),
         (IDLE, "idle", "Idle"),
@@ -584,30 +583,28 @@ def test_brand_options_by_latin_name(conn: sqlite3.Connection) -> None:
         ("t-shirts", TEES),
     ],
 )
-def test_find_category(conn: sqlite3.Connection, name: str, category: int) -> None:
-    assert find_category(conn, name) == category
+def test_find_category(tx: Transaction, name: str, category: int) -> None:
+    assert find_category(tx, name) == category
 
 
 @pytest.mark.parametrize("name", ["", "   ", "nope", "连衣", "dress", "1"])
-def test_find_category_unknown(conn: sqlite3.Connection, name: str) -> None:
+def test_find_category_unknown(tx: Transaction, name: str) -> None:
     with pytest.raises(UnknownCategory) as caught:
-        find_category(conn, name)
+        find_category(tx, name)
     assert caught.value.params == {"id": name}
 
 
-def test_find_brands(conn: sqlite3.Connection) -> None:
-    assert find_brands(conn, ["aurora"]) == frozenset({AURORA})
-    assert find_brands(conn, ["AURORA", "流明", "MoKo", " lumi "]) == frozenset(
-        {AURORA, LUMI, MOKO}
-    )
-    assert find_brands(conn, ["Idle", "闲置"]) == frozenset({IDLE})
-    assert find_brands(conn, []) == frozenset()
+def test_find_brands(tx: Transaction) -> None:
+    assert find_brands(tx, ["aurora"]) == frozenset({AURORA})
+    assert find_brands(tx, ["AURORA", "流明", "MoKo", " lumi "]) == frozenset({AURORA, LUMI, MOKO})
+    assert find_brands(tx, ["Idle", "闲置"]) == frozenset({IDLE})
+    assert find_brands(tx, []) == frozenset()
 
 
 @pytest.mark.parametrize("names", [["nope"], ["aurora", "nope"], [""], ["极"]])
-def test_find_brands_unknown(conn: sqlite3.Connection, names: list[str]) -> None:
+def test_find_brands_unknown(tx: Transaction, names: list[str]) -> None:
     with pytest.raises(UnknownBrand) as caught:
-        find_brands(conn, names)
+        find_brands(tx, names)
     assert caught.value.params == {"id": names[-1]}
 
 
@@ -663,10 +660,10 @@ def test_pages_match_the_filters_sort_and_count(
     store: Store, case: tuple[CatalogQuery, str], limit: int
 ) -> None:
     query, keyword = case
-    with store.reading() as conn:
-        pages = all_pages(conn, query, limit)
-        count = count_products(conn, query)
-        score = scores(conn)
+    with store.reading() as tx:
+        pages = all_pages(tx, query, limit)
+        count = count_products(tx, query)
+        score = scores(tx)
     cards = [card for page in pages for card in page.cards]
     joined = [card.id for card in cards]
     assert joined == expected(query, score, KEYWORDS[keyword])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import product as cartesian
@@ -30,8 +29,8 @@ from kstui.services.catalog.products import (
     shop_coupons,
 )
 from kstui.services.catalog.shipping import ShippingTemplate
-from kstui.store.db import Store
 from kstui.store.enums import CouponKind, PromotionKind, ReturnPolicy
+from kstui.store.interface import Store, Transaction
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -43,19 +42,18 @@ COLOUR, SIZE = 0, 1
 
 
 @pytest.fixture
-def conn(store: Store) -> Iterator[sqlite3.Connection]:
-    with store.reading() as connection:
-        yield connection
+def tx(store: Store) -> Iterator[Transaction]:
+    with store.reading() as transaction:
+        yield transaction
 
 
-def picture_id(conn: sqlite3.Connection, name: str) -> int:
+def picture_id(tx: Transaction, name: str) -> int:
     digest = hashlib.sha256((FIXTURES / "pictures" / name).read_bytes()).hexdigest()
-    return int(conn.execute("SELECT id FROM picture WHERE sha256 = ?", (digest,)).fetchone()[0])
+    return int(tx.fetch_value("SELECT id FROM picture WHERE sha256 = :sha", sha=digest))
 
 
-def headphones_id(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT id FROM product WHERE slug = 'studio-headphones'").fetchone()
-    return int(row[0])
+def headphones_id(tx: Transaction) -> int:
+    return int(tx.fetch_value("SELECT id FROM product WHERE slug = 'studio-headphones'"))
 
 
 def test_the_clock_fixture(clock: FrozenClock) -> None:
@@ -65,8 +63,8 @@ def test_the_clock_fixture(clock: FrozenClock) -> None:
 # -- product_detail ---------------------------------------------------------------------------
 
 
-def test_dress_detail(conn: sqlite3.Connection, clock: FrozenClock) -> None:
-    d = product_detail(conn, DRESS, clock=clock)
+def test_dress_detail(tx: Transaction, clock: FrozenClock) -> None:
+    d = product_detail(tx, DRESS, clock=clock)
     assert d.id == DRESS
     assert d.name == Localized("法式碎花雪纺连衣裙女夏季中长款", "French Floral Chiffon Midi Dress")
     assert d.description == Localized(
@@ -76,8 +74,8 @@ def test_dress_detail(conn: sqlite3.Connection, clock: FrozenClock) -> None:
     assert d.category == Localized("连衣裙", "Dresses")
     assert d.top_category == Localized("服装", "Clothing")
     assert d.brand == Localized("极光", "Aurora")
-    assert d.picture_id == picture_id(conn, "dress.png")
-    assert picture_png(conn, d.picture_id) == (FIXTURES / "pictures" / "dress.png").read_bytes()
+    assert d.picture_id == picture_id(tx, "dress.png")
+    assert picture_png(tx, d.picture_id) == (FIXTURES / "pictures" / "dress.png").read_bytes()
     assert d.sales == 12840
     assert d.return_policy is ReturnPolicy.STANDARD
     assert d.per_order_limit == 5
@@ -131,8 +129,8 @@ def test_dress_detail(conn: sqlite3.Connection, clock: FrozenClock) -> None:
     )
 
 
-def test_all_sold_out_headphones(conn: sqlite3.Connection, clock: FrozenClock) -> None:
-    d = product_detail(conn, headphones_id(conn), clock=clock)
+def test_all_sold_out_headphones(tx: Transaction, clock: FrozenClock) -> None:
+    d = product_detail(tx, headphones_id(tx), clock=clock)
     assert d.name.en == "Wired Studio Monitor Headphones"
     assert d.brand == Localized("流明", "Lumi")
     assert d.specs == []
@@ -164,8 +162,8 @@ def test_all_sold_out_headphones(conn: sqlite3.Connection, clock: FrozenClock) -
     )
 
 
-def test_fresh_return_policy(conn: sqlite3.Connection, clock: FrozenClock) -> None:
-    d = product_detail(conn, APPLES, clock=clock)
+def test_fresh_return_policy(tx: Transaction, clock: FrozenClock) -> None:
+    d = product_detail(tx, APPLES, clock=clock)
     assert d.return_policy is ReturnPolicy.FRESH
     assert not d.return_policy.no_reason_returns
     assert d.coupons == []  # the orchard has no coupon; platform coupons are not shop coupons
@@ -173,16 +171,14 @@ def test_fresh_return_policy(conn: sqlite3.Connection, clock: FrozenClock) -> No
 
 
 @pytest.mark.parametrize("pid", [0, -1, 13, 10_000])
-def test_product_not_found(conn: sqlite3.Connection, clock: FrozenClock, pid: int) -> None:
+def test_product_not_found(tx: Transaction, clock: FrozenClock, pid: int) -> None:
     with pytest.raises(ProductNotFound) as caught:
-        product_detail(conn, pid, clock=clock)
+        product_detail(tx, pid, clock=clock)
     assert caught.value.params == {"id": pid}
 
 
-def test_markup_in_names_and_descriptions_is_unchanged(
-    conn: sqlite3.Connection, clock: FrozenClock
-) -> None:
-    d = product_detail(conn, MARKUP, clock=clock)
+def test_markup_in_names_and_descriptions_is_unchanged(tx: Transaction, clock: FrozenClock) -> None:
+    d = product_detail(tx, MARKUP, clock=clock)
     assert d.name == Localized(
         "标记测试 [b]粗体[/b] [@click=app.quit]退出[/]",
         "Markup test [red]red[/red] [@click=app.quit]quit[/]",
@@ -190,8 +186,8 @@ def test_markup_in_names_and_descriptions_is_unchanged(
     assert d.description == Localized("描述里也有 [i]方括号[/i]。", "Brackets [i]here[/i] too.")
 
 
-def test_picture_png_of_a_missing_picture(conn: sqlite3.Connection) -> None:
-    assert picture_png(conn, 999) is None
+def test_picture_png_of_a_missing_picture(tx: Transaction) -> None:
+    assert picture_png(tx, 999) is None
 
 
 @pytest.mark.parametrize(
@@ -205,24 +201,24 @@ def test_parse_spec_key(key: str, values: tuple[int, ...]) -> None:
 
 
 @pytest.fixture
-def dress(conn: sqlite3.Connection, clock: FrozenClock) -> ProductDetail:
-    return product_detail(conn, DRESS, clock=clock)
+def dress(tx: Transaction, clock: FrozenClock) -> ProductDetail:
+    return product_detail(tx, DRESS, clock=clock)
 
 
 @pytest.fixture
-def phone(conn: sqlite3.Connection, clock: FrozenClock) -> ProductDetail:
-    return product_detail(conn, PHONE, clock=clock)
+def phone(tx: Transaction, clock: FrozenClock) -> ProductDetail:
+    return product_detail(tx, PHONE, clock=clock)
 
 
 def test_initial_selection_is_the_cheapest_in_stock_sku(
-    dress: ProductDetail, phone: ProductDetail, conn: sqlite3.Connection, clock: FrozenClock
+    dress: ProductDetail, phone: ProductDetail, tx: Transaction, clock: FrozenClock
 ) -> None:
     assert dress.initial_selection() == (ROSE, S)  # ¥129, in stock, first of the ¥129s
     assert phone.initial_selection() == (0, 0)
     assert dress.empty_selection() == (None, None)
-    apples = product_detail(conn, APPLES, clock=clock)
+    apples = product_detail(tx, APPLES, clock=clock)
     assert apples.initial_selection() == (0,)  # 5斤 at ¥29.90 before 10斤 at ¥49.90
-    earbuds = product_detail(conn, EARBUDS, clock=clock)
+    earbuds = product_detail(tx, EARBUDS, clock=clock)
     assert earbuds.initial_selection() == (0,)  # 珍珠白 is sold out
 
 
@@ -282,8 +278,8 @@ def test_choose_moves_clashing_choices(dress: ProductDetail) -> None:
     assert moved in {(NAVY, S), (NAVY, M)}
 
 
-def test_choose_a_value_no_sku_in_stock_has(conn: sqlite3.Connection, clock: FrozenClock) -> None:
-    earbuds = product_detail(conn, EARBUDS, clock=clock)
+def test_choose_a_value_no_sku_in_stock_has(tx: Transaction, clock: FrozenClock) -> None:
+    earbuds = product_detail(tx, EARBUDS, clock=clock)
     assert earbuds.choose((0,), 0, 1) == (0,)  # 珍珠白 is sold out: not picked
 
 
@@ -297,7 +293,7 @@ def test_choose_keeps_the_most_choices_before_the_cheapest() -> None:
 
 
 def test_max_quantity(
-    dress: ProductDetail, phone: ProductDetail, conn: sqlite3.Connection, clock: FrozenClock
+    dress: ProductDetail, phone: ProductDetail, tx: Transaction, clock: FrozenClock
 ) -> None:
     def sku(detail: ProductDetail, values: Selection) -> SkuInfo:
         found = detail.sku_for(values)
@@ -309,13 +305,13 @@ def test_max_quantity(
     assert dress.max_quantity(sku(dress, (ROSE, M))) == 0
     assert phone.max_quantity(sku(phone, (0, 0))) == 2  # 20 in stock, 2 per order
     assert phone.max_quantity(sku(phone, (1, 1))) == 2
-    apples = product_detail(conn, APPLES, clock=clock)
+    apples = product_detail(tx, APPLES, clock=clock)
     assert apples.max_quantity(sku(apples, (0,))) == 200  # no limit
 
 
-def test_price_range(phone: ProductDetail, conn: sqlite3.Connection, clock: FrozenClock) -> None:
+def test_price_range(phone: ProductDetail, tx: Transaction, clock: FrozenClock) -> None:
     assert phone.price_range == (159900, 199900)
-    assert product_detail(conn, APPLES, clock=clock).price_range == (2990, 4990)
+    assert product_detail(tx, APPLES, clock=clock).price_range == (2990, 4990)
 
 
 def make_detail(sizes: list[int], skus: dict[tuple[int, ...], tuple[int, int]]) -> ProductDetail:
@@ -404,9 +400,9 @@ def test_choose_on_the_dress_never_names_a_sold_out_sku(
 # -- promotions and coupons follow the clock ---------------------------------------------------
 
 
-def test_promotions_end_with_the_clock(conn: sqlite3.Connection, clock: FrozenClock) -> None:
+def test_promotions_end_with_the_clock(tx: Transaction, clock: FrozenClock) -> None:
     def kinds() -> list[PromotionKind]:
-        return [p.kind for p in product_detail(conn, DRESS, clock=clock).promotions]
+        return [p.kind for p in product_detail(tx, DRESS, clock=clock).promotions]
 
     assert kinds() == [PromotionKind.LIMITED_TIME, PromotionKind.FULL_REDUCTION]
     clock.advance(timedelta(days=3) - timedelta(microseconds=1))
@@ -417,41 +413,41 @@ def test_promotions_end_with_the_clock(conn: sqlite3.Connection, clock: FrozenCl
     assert kinds() == []
 
 
-def test_coupons_end_with_the_clock(conn: sqlite3.Connection, clock: FrozenClock) -> None:
-    shop = product_detail(conn, DRESS, clock=clock).shop.id
-    assert [c.title.zh for c in shop_coupons(conn, shop, clock=clock)] == ["满100减10"]
+def test_coupons_end_with_the_clock(tx: Transaction, clock: FrozenClock) -> None:
+    shop = product_detail(tx, DRESS, clock=clock).shop.id
+    assert [c.title.zh for c in shop_coupons(tx, shop, clock=clock)] == ["满100减10"]
     clock.advance(timedelta(days=30) - timedelta(microseconds=1))
-    assert len(shop_coupons(conn, shop, clock=clock)) == 1
+    assert len(shop_coupons(tx, shop, clock=clock)) == 1
     clock.advance(timedelta(microseconds=1))
-    assert shop_coupons(conn, shop, clock=clock) == []
-    assert product_detail(conn, DRESS, clock=clock).coupons == []
+    assert shop_coupons(tx, shop, clock=clock) == []
+    assert product_detail(tx, DRESS, clock=clock).coupons == []
 
 
-def test_coupons_not_yet_started_are_hidden(conn: sqlite3.Connection) -> None:
-    shop = product_detail(conn, DRESS, clock=FrozenClock(NOW)).shop.id
+def test_coupons_not_yet_started_are_hidden(tx: Transaction) -> None:
+    shop = product_detail(tx, DRESS, clock=FrozenClock(NOW)).shop.id
     before = FrozenClock(NOW - timedelta(microseconds=1))
-    assert shop_coupons(conn, shop, clock=before) == []
+    assert shop_coupons(tx, shop, clock=before) == []
 
 
 def test_claimed_out_coupons_are_hidden(store: Store, clock: FrozenClock) -> None:
-    with store.reading() as conn:
-        shop = product_detail(conn, DRESS, clock=clock).shop.id
-    with store.writing() as conn:
-        conn.execute("UPDATE coupon_template SET claimed = 499 WHERE shop_id = ?", (shop,))
-    with store.reading() as conn:
-        [coupon] = shop_coupons(conn, shop, clock=clock)
+    with store.reading() as tx:
+        shop = product_detail(tx, DRESS, clock=clock).shop.id
+    with store.writing() as tx:
+        tx.execute("UPDATE coupon_template SET claimed = 499 WHERE shop_id = :shop", shop=shop)
+    with store.reading() as tx:
+        [coupon] = shop_coupons(tx, shop, clock=clock)
         assert coupon.left == 1
-    with store.writing() as conn:
-        conn.execute("UPDATE coupon_template SET claimed = total WHERE shop_id = ?", (shop,))
-    with store.reading() as conn:
-        assert shop_coupons(conn, shop, clock=clock) == []
+    with store.writing() as tx:
+        tx.execute("UPDATE coupon_template SET claimed = total WHERE shop_id = :shop", shop=shop)
+    with store.reading() as tx:
+        assert shop_coupons(tx, shop, clock=clock) == []
 
 
 # -- reviews ----------------------------------------------------------------------------------
 
 
-def test_reviews_newest_first(conn: sqlite3.Connection) -> None:
-    page = reviews(conn, DRESS)
+def test_reviews_newest_first(tx: Transaction) -> None:
+    page = reviews(tx, DRESS)
     assert page.has_more is False
     assert [(r.author, r.rating) for r in page.reviews] == [
         ("小***9", 5),
@@ -471,47 +467,47 @@ def test_reviews_newest_first(conn: sqlite3.Connection) -> None:
         [],
         [Localized("玫红", "Rose"), Localized("L", "L")],
     ]
-    photo, dress = picture_id(conn, "photo.png"), picture_id(conn, "dress.png")
+    photo, dress = picture_id(tx, "photo.png"), picture_id(tx, "dress.png")
     assert [r.photo_ids for r in page.reviews] == [[photo], [], [photo, dress], []]
     assert page.reviews[0].text == "面料很舒服，颜色和图片一样，推荐！"
     assert page.reviews[2].text == "[b]真的好看[/b] 回购 [/]"
 
 
-def test_reviews_with_photos(conn: sqlite3.Connection) -> None:
-    page = reviews(conn, DRESS, with_photos=True)
+def test_reviews_with_photos(tx: Transaction) -> None:
+    page = reviews(tx, DRESS, with_photos=True)
     assert [r.author for r in page.reviews] == ["小***9", "阿***子"]
     assert all(r.photo_ids for r in page.reviews)
     assert page.has_more is False
-    first = reviews(conn, DRESS, with_photos=True, limit=1)
+    first = reviews(tx, DRESS, with_photos=True, limit=1)
     assert [r.author for r in first.reviews] == ["小***9"]
     assert first.has_more is True
-    assert reviews(conn, headphones_id(conn), with_photos=True).reviews == []
+    assert reviews(tx, headphones_id(tx), with_photos=True).reviews == []
 
 
-def test_reviews_paging(conn: sqlite3.Connection) -> None:
-    first = reviews(conn, DRESS, limit=2)
-    second = reviews(conn, DRESS, offset=2, limit=2)
-    third = reviews(conn, DRESS, offset=4, limit=2)
+def test_reviews_paging(tx: Transaction) -> None:
+    first = reviews(tx, DRESS, limit=2)
+    second = reviews(tx, DRESS, offset=2, limit=2)
+    third = reviews(tx, DRESS, offset=4, limit=2)
     assert [r.author for r in first.reviews] == ["小***9", "l***a"]
     assert first.has_more is True
     assert [r.author for r in second.reviews] == ["阿***子", "王***"]
     assert second.has_more is False  # exactly the last two
     assert third.reviews == []
     assert third.has_more is False
-    singles = [reviews(conn, DRESS, offset=i, limit=1) for i in range(4)]
+    singles = [reviews(tx, DRESS, offset=i, limit=1) for i in range(4)]
     assert [p.has_more for p in singles] == [True, True, True, False]
-    assert [p.reviews[0] for p in singles] == reviews(conn, DRESS).reviews
+    assert [p.reviews[0] for p in singles] == reviews(tx, DRESS).reviews
 
 
-def test_reviews_of_a_product_without_any(conn: sqlite3.Connection) -> None:
-    assert reviews(conn, MARKUP).reviews == []
-    assert reviews(conn, 999).has_more is False
+def test_reviews_of_a_product_without_any(tx: Transaction) -> None:
+    assert reviews(tx, MARKUP).reviews == []
+    assert reviews(tx, 999).has_more is False
 
 
 @pytest.mark.parametrize(("offset", "limit"), [(0, 0), (0, 101), (-1, 10), (0, -5)])
-def test_reviews_bad_paging(conn: sqlite3.Connection, offset: int, limit: int) -> None:
+def test_reviews_bad_paging(tx: Transaction, offset: int, limit: int) -> None:
     with pytest.raises(InvalidLimit) as caught:
-        reviews(conn, DRESS, offset=offset, limit=limit)
+        reviews(tx, DRESS, offset=offset, limit=limit)
     assert caught.value.params == {"limit": limit, "max": 100}
 
 
@@ -527,9 +523,9 @@ def test_reviews_bad_paging(conn: sqlite3.Connection, offset: int, limit: int) -
     ],
 )
 def test_rating_summary(
-    conn: sqlite3.Connection, clock: FrozenClock, pid: int, summary: RatingSummary
+    tx: Transaction, clock: FrozenClock, pid: int, summary: RatingSummary
 ) -> None:
-    assert product_detail(conn, pid, clock=clock).rating == summary
+    assert product_detail(tx, pid, clock=clock).rating == summary
 
 
 # -- shipping ---------------------------------------------------------------------------------

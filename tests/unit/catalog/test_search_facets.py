@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kstui.services.catalog.listing import CatalogQuery, search_products
-from kstui.store.db import Store
+from kstui.store.errors import ReadCancelled
+from kstui.store.interface import Store
+from kstui.store.search import sqlite as sqlite_search
 from kstui.store.search_index import (
     PRICE_BANDS,
     Facet,
@@ -20,6 +22,7 @@ from kstui.store.search_index import (
     tag_text,
     tag_token,
 )
+from kstui.store.sqlite import SqliteStore
 
 
 @given(
@@ -69,27 +72,30 @@ def test_document_carries_its_facets() -> None:
 
 
 def test_facet_tags_are_indexed_for_every_product(store: Store) -> None:
-    with store.reading() as conn:
-        products = conn.execute(
-            "SELECT id, top_category_id, category_id, brand_id, price FROM product"
-        ).fetchall()
+    """Each engine keeps the tags its own way: FTS5 as trigram tags, PostgreSQL as grams."""
+    if store.engine == "sqlite":
+        sql, tag = "SELECT tags FROM search_tri WHERE rowid = :id", tag_text
+    else:
+        sql, tag = "SELECT grams FROM search_doc WHERE product_id = :id", tag_token
+    with store.reading() as tx:
+        products = tx.fetch_all(
+            "SELECT id, top_category_id, category_id, brand_id, price FROM product ORDER BY id"
+        )
         for pid, top, category, brand, price in products:
-            tags = conn.execute("SELECT tags FROM search_tri WHERE rowid = ?", (pid,)).fetchone()
-            assert tag_text(Facet.TOP_CATEGORY, top) in tags[0]
-            assert tag_text(Facet.CATEGORY, category) in tags[0]
-            assert tag_text(Facet.PRICE_BAND, price_band(price)) in tags[0]
-            assert (brand is None) or tag_text(Facet.BRAND, brand) in tags[0]
+            tags = tx.fetch_value(sql, id=pid)
+            assert tag(Facet.TOP_CATEGORY, top) in tags
+            assert tag(Facet.CATEGORY, category) in tags
+            assert tag(Facet.PRICE_BAND, price_band(price)) in tags
+            assert (brand is None) or tag(Facet.BRAND, brand) in tags
 
 
 @pytest.mark.parametrize("drive_below", [0, 3000])
 def test_keyword_within_facets_gives_the_exact_answer(
     store: Store, monkeypatch: pytest.MonkeyPatch, drive_below: int
 ) -> None:
-    """Tags only narrow: the exact filters still decide (both query plans)."""
-    import kstui.services.catalog.listing as catalog
-
-    monkeypatch.setattr(catalog, "DRIVE_FROM_SET_BELOW", drive_below)
-    with store.reading() as conn:
+    """Tags only narrow: the exact filters still decide (both query plans of SQLite)."""
+    monkeypatch.setattr(sqlite_search, "DRIVE_FROM_SET_BELOW", drive_below)
+    with store.reading() as tx:
         cases = {
             CatalogQuery(text="裙", category_id=1): {1, 2, 9},
             CatalogQuery(text="裙", category_id=4): set(),
@@ -100,7 +106,7 @@ def test_keyword_within_facets_gives_the_exact_answer(
             CatalogQuery(text="连衣裙", category_id=3): set(),
         }
         for query, expected in cases.items():
-            found = {card.id for card in search_products(conn, query).cards}
+            found = {card.id for card in search_products(tx, query).cards}
             assert found == expected, query
 
 
@@ -119,27 +125,25 @@ def test_fts_query_syntax_for_facet_groups() -> None:
 
 
 def test_a_walk_over_its_time_budget_falls_back_to_the_id_set(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With no time at all for walking the index, every answer comes from the fallback."""
-    import kstui.services.catalog.listing as catalog
-
-    monkeypatch.setattr(catalog, "DRIVE_FROM_SET_BELOW", 0)  # never drive up front
-    monkeypatch.setattr(catalog, "_fetch_within", lambda *_: None)  # every walk is too long
+    monkeypatch.setattr(sqlite_search, "DRIVE_FROM_SET_BELOW", 0)  # never drive up front
+    monkeypatch.setattr(sqlite_search, "_fetch_within", lambda *_: None)  # walks are too long
     fallbacks: list[object] = []
-    original = catalog._Plan.driven_by
+    original = sqlite_search._Plan.driven_by
 
-    def spy(self: catalog._Plan, sql: str, params: list[object]) -> catalog._Plan:
+    def spy(self: sqlite_search._Plan, sql: str, params: dict[str, object]) -> sqlite_search._Plan:
         fallbacks.append(sql)
         return original(self, sql, params)
 
-    monkeypatch.setattr(catalog._Plan, "driven_by", spy)
-    with store.reading() as conn:
-        page = search_products(conn, CatalogQuery(text="裙", category_id=1))
+    monkeypatch.setattr(sqlite_search._Plan, "driven_by", spy)
+    with sqlite_store.reading() as tx:
+        page = search_products(tx, CatalogQuery(text="裙", category_id=1))
         assert {card.id for card in page.cards} == {1, 2, 9}
         assert len(fallbacks) == 1
-        first = search_products(conn, CatalogQuery(text="耳机"), limit=1)
-        second = search_products(conn, CatalogQuery(text="耳机"), after=first.next_cursor)
+        first = search_products(tx, CatalogQuery(text="耳机"), limit=1)
+        second = search_products(tx, CatalogQuery(text="耳机"), after=first.next_cursor)
         assert [c.id for c in first.cards + second.cards] == [3, 10, 4]  # 综合 order
 
 
@@ -149,48 +153,50 @@ SLOW_QUERY = (
 )
 
 
-def test_a_query_over_its_budget_is_stopped(store: Store) -> None:
+def test_a_query_over_its_budget_is_stopped(sqlite_store: SqliteStore) -> None:
     import threading
     import time
 
-    from kstui.services.catalog.listing import _fetch_within
+    from kstui.store.search.sqlite import _fetch_within
 
-    with store.reading() as conn:
-        conn.create_function("slow", 1, lambda x: threading.Event().wait(0.002) or x)
+    with sqlite_store.reading() as tx:
+        tx.connection.create_function("slow", 1, lambda x: threading.Event().wait(0.002) or x)
         started = time.perf_counter()
-        assert _fetch_within(conn, SLOW_QUERY, [], 0.02) is None
+        assert _fetch_within(tx, SLOW_QUERY, {}, 0.02) is None
         assert time.perf_counter() - started < 1.0  # stopped, not run to its end (2 s)
-        assert _fetch_within(conn, "SELECT 1", [], 0.02) == [(1,)]
+        assert _fetch_within(tx, "SELECT 1", {}, 0.02) == [(1,)]
 
 
-def test_an_interrupt_from_outside_is_not_taken_for_the_budget(store: Store) -> None:
+def test_an_interrupt_from_outside_is_not_taken_for_the_budget(
+    sqlite_store: SqliteStore,
+) -> None:
     import threading
 
-    from kstui.services.catalog.listing import _fetch_within
+    from kstui.store.search.sqlite import _fetch_within
 
-    with store.reading() as conn:
-        conn.create_function("slow", 1, lambda x: threading.Event().wait(0.01) or x)
-        timer = threading.Timer(0.05, conn.interrupt)
+    with sqlite_store.reading() as tx:
+        tx.connection.create_function("slow", 1, lambda x: threading.Event().wait(0.01) or x)
+        timer = threading.Timer(0.05, tx.connection.interrupt)
         timer.start()
-        with pytest.raises(sqlite3.OperationalError):
-            _fetch_within(conn, SLOW_QUERY, [], 60.0)
+        with pytest.raises(ReadCancelled):
+            _fetch_within(tx, SLOW_QUERY, {}, 60.0)
         timer.cancel()
 
 
 @pytest.mark.parametrize(("text", "found"), [("T恤", {8}), ("A字", {2}), ("a字", {2}), ("5G", {5})])
 def test_two_characters_mixing_latin_and_chinese(store: Store, text: str, found: set[int]) -> None:
-    with store.reading() as conn:
-        assert {c.id for c in search_products(conn, CatalogQuery(text=text)).cards} == found
+    with store.reading() as tx:
+        assert {c.id for c in search_products(tx, CatalogQuery(text=text)).cards} == found
 
 
 @pytest.mark.parametrize("text", ["!!", "*", "“”", "、"])
 def test_a_search_of_only_punctuation_finds_nothing(store: Store, text: str) -> None:
     from kstui.services.catalog.listing import count_products
 
-    with store.reading() as conn:
-        assert search_products(conn, CatalogQuery(text=text)).cards == []
-        assert count_products(conn, CatalogQuery(text=text)) == 0
-        assert len(search_products(conn, CatalogQuery(text="  ")).cards) == 12  # blank: all
+    with store.reading() as tx:
+        assert search_products(tx, CatalogQuery(text=text)).cards == []
+        assert count_products(tx, CatalogQuery(text=text)) == 0
+        assert len(search_products(tx, CatalogQuery(text="  ")).cards) == 12  # blank: all
 
 
 def test_ships_from_names_a_municipality_once() -> None:

@@ -1,4 +1,5 @@
-"""`kstui.services.catalog.search_query` and `kstui.store.search_index`: from typed text to FTS5."""
+"""`kstui.services.catalog.search_query` and `kstui.store.search_index`: from typed text to
+terms over the search documents, and (`kstui.store.search.sqlite`) the terms as FTS5."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from kstui.services.catalog.search_query import (
     pinyin_readings,
 )
 from kstui.store.pinyin_syllables import SYLLABLES
+from kstui.store.search import Scope
+from kstui.store.search.sqlite import fts_expressions
 from kstui.store.search_index import (
     PINYIN_CODE_BASE,
     SYLLABLE_CODES,
@@ -31,6 +34,7 @@ from kstui.store.search_index import (
     normalize,
     pinyin_runs,
 )
+from kstui.store.sqlite import SqliteTransaction
 
 
 def code(*syllables: str) -> str:
@@ -43,6 +47,11 @@ def decode(codes: str) -> list[str]:
 
 def quoted(text: str) -> str:
     return f'"{text}"'
+
+
+def fts(text: str) -> list[tuple[str | None, str | None]]:
+    """The FTS5 MATCH expressions (trigram table, gram table) of each term of a text."""
+    return [fts_expressions(match) for match in parse_query(text)]
 
 
 # -- the syllable code table -----------------------------------------------------------------
@@ -95,21 +104,24 @@ def test_empty_text_has_no_terms() -> None:
 
 
 def test_one_chinese_character_goes_to_the_gram_table() -> None:
-    assert parse_query("裙") == [TermMatch(term="裙", tri=None, gram='"裙"')]
+    assert parse_query("裙") == [TermMatch(term="裙", gram=True)]
+    assert fts("裙") == [(None, '"裙"')]
 
 
 def test_two_chinese_characters_go_to_the_gram_table() -> None:
-    assert parse_query("耳机") == [TermMatch(term="耳机", tri=None, gram='"耳机"')]
+    assert parse_query("耳机") == [TermMatch(term="耳机", gram=True)]
+    assert fts("耳机") == [(None, '"耳机"')]
 
 
 def test_three_chinese_characters_go_to_the_trigram_text_column() -> None:
-    assert parse_query("连衣裙") == [TermMatch(term="连衣裙", tri='text : "连衣裙"', gram=None)]
+    assert parse_query("连衣裙") == [TermMatch(term="连衣裙", substring=Scope.CHINESE)]
+    assert fts("连衣裙") == [('text : "连衣裙"', None)]
 
 
 def test_a_long_chinese_term_is_one_trigram_phrase() -> None:
     [match] = parse_query("法式碎花雪纺")
-    assert match.tri == 'text : "法式碎花雪纺"'
-    assert match.gram is None
+    assert match == TermMatch(term="法式碎花雪纺", substring=Scope.CHINESE)
+    assert fts_expressions(match) == ('text : "法式碎花雪纺"', None)
 
 
 def test_latin_terms_are_folded() -> None:
@@ -118,40 +130,54 @@ def test_latin_terms_are_folded() -> None:
 
 
 def test_latin_single_letter_is_a_gram_without_pinyin() -> None:
-    assert parse_query("x") == [TermMatch(term="x", tri=None, gram='"x"')]
+    assert parse_query("x") == [TermMatch(term="x", gram=True)]
+    assert fts("x") == [(None, '"x"')]
 
 
 def test_latin_two_letters_are_a_gram_plus_pinyin_readings() -> None:
     [match] = parse_query("yi")
-    assert match.tri is None
-    assert match.gram is not None
-    assert match.gram.split(" OR ")[0] == '"yi"'
-    assert quoted(code("yi")) in match.gram.split(" OR ")
+    assert match.substring is None
+    assert match.gram
+    assert code("yi") in match.pinyin_grams
+    tri, gram = fts_expressions(match)
+    assert tri is None
+    assert gram is not None
+    assert gram.split(" OR ")[0] == '"yi"'
+    assert quoted(code("yi")) in gram.split(" OR ")
 
 
 def test_digits_and_letters_two_characters() -> None:
-    assert parse_query("x5") == [TermMatch(term="x5", tri=None, gram='"x5"')]
-    assert parse_query("5G") == [TermMatch(term="5g", tri=None, gram='"5g"')]
+    assert parse_query("x5") == [TermMatch(term="x5", gram=True)]
+    assert parse_query("5G") == [TermMatch(term="5g", gram=True)]
+    assert fts("x5 5G") == [(None, '"x5"'), (None, '"5g"')]
 
 
 def test_latin_three_letters_search_text_en_and_initials() -> None:
     [match] = parse_query("lyq")
-    assert match == TermMatch(term="lyq", tri='{text en ini} : "lyq"', gram=None)
+    assert match == TermMatch(term="lyq", substring=Scope.NAMES)
+    assert fts_expressions(match) == ('{text en ini} : "lyq"', None)
 
 
 def test_non_pinyin_latin_gives_no_py_branch() -> None:
     [match] = parse_query("aurora")
-    assert match == TermMatch(term="aurora", tri='{text en ini} : "aurora"', gram=None)
+    assert match == TermMatch(term="aurora", substring=Scope.NAMES)
+    assert fts_expressions(match) == ('{text en ini} : "aurora"', None)
     assert pinyin_readings("aurora") == []
 
 
 def test_full_pinyin_reads_whole_syllables() -> None:
     [match] = parse_query("lianyiqun")
-    assert match.gram is None
-    assert match.tri is not None
-    branches = match.tri.split(" OR ")
+    assert not match.gram
+    assert match.pinyin_grams == ()
+    assert match.substring is Scope.NAMES
+    assert match.pinyin[0] == code("lian", "yi", "qun")  # fewest syllables first
+    tri, gram = fts_expressions(match)
+    assert gram is None
+    assert tri is not None
+    branches = tri.split(" OR ")
     assert branches[0] == '{text en ini} : "lianyiqun"'
-    assert branches[1] == f'py : "{code("lian", "yi", "qun")}"'  # fewest syllables first
+    assert branches[1] == f'py : "{code("lian", "yi", "qun")}"'
+    assert branches[1:] == [f"py : {quoted(reading)}" for reading in match.pinyin]
     readings = [decode(r) for r in pinyin_readings("lianyiqun")]
     assert readings[0] == ["lian", "yi", "qun"]
     assert ["li", "an", "yi", "qun"] in readings
@@ -164,12 +190,15 @@ def test_xian_has_two_readings() -> None:
     assert readings[0] == ["xian"]  # 先
     assert ["xi", "an"] in readings  # 西安
     [match] = parse_query("xian")
-    assert match.gram is not None
-    grams = match.gram.split(" OR ")
+    assert match.pinyin_grams == (code("xian"), code("xi", "an"))
+    assert match.pinyin == ()
+    tri, gram = fts_expressions(match)
+    assert gram is not None
+    grams = gram.split(" OR ")
     assert quoted(code("xian")) in grams
     assert quoted(code("xi", "an")) in grams
     assert readings == [["xian"], ["xi", "an"]]  # not xia·n: 嗯 (n) is never a product word
-    assert match.tri == '{text en ini} : "xian"'
+    assert tri == '{text en ini} : "xian"'
 
 
 def test_unfinished_last_syllable() -> None:
@@ -179,8 +208,10 @@ def test_unfinished_last_syllable() -> None:
     assert all(r[-1].startswith("q") and "".join(r[:-1]) == "lianyi" for r in readings)
     assert ["lian", "yi", "q"] not in readings  # q alone is no syllable
     [match] = parse_query("lianyiq")
-    assert match.tri is not None
-    assert f'py : "{code("lian", "yi", "qun")}"' in match.tri.split(" OR ")
+    assert code("lian", "yi", "qun") in match.pinyin
+    tri, _ = fts_expressions(match)
+    assert tri is not None
+    assert f'py : "{code("lian", "yi", "qun")}"' in tri.split(" OR ")
 
 
 def test_unfinished_syllable_is_only_tried_without_a_whole_reading() -> None:
@@ -193,8 +224,10 @@ def test_ue_aliases(typed: str, stored: str) -> None:
     readings = [decode(r) for r in pinyin_readings(typed)]
     assert readings[0] == [stored]
     [match] = parse_query(typed)
-    assert match.gram is not None
-    assert quoted(code(stored)) in match.gram.split(" OR ")
+    assert code(stored) in match.pinyin_grams
+    _, gram = fts_expressions(match)
+    assert gram is not None
+    assert quoted(code(stored)) in gram.split(" OR ")
 
 
 def test_readings_are_capped() -> None:
@@ -240,7 +273,8 @@ def test_pinyin_segmentation_work_is_bounded(monkeypatch: pytest.MonkeyPatch) ->
     text = "xian" * 12 + "vv"
     assert len(text) == MAX_QUERY_CHARS
     [match] = parse_query(text)
-    assert match.tri == f'{{text en ini}} : "{text}"'
+    assert match == TermMatch(term=text, substring=Scope.NAMES)
+    assert fts_expressions(match) == (f'{{text en ini}} : "{text}"', None)
 
 
 def test_the_work_budget_allows_ordinary_queries(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,8 +289,9 @@ def test_the_work_budget_allows_ordinary_queries(monkeypatch: pytest.MonkeyPatch
 
 
 def test_double_quotes_are_doubled_inside_fts_strings() -> None:
-    assert parse_query('a"b') == [TermMatch(term='a"b', tri='{text en ini} : "a""b"', gram=None)]
-    assert parse_query('"连衣裙"')[0].tri == 'text : """连衣裙"""'
+    assert parse_query('a"b') == [TermMatch(term='a"b', substring=Scope.NAMES)]
+    assert fts('a"b') == [('{text en ini} : "a""b"', None)]
+    assert fts('"连衣裙"') == [('text : """连衣裙"""', None)]
 
 
 def test_a_lone_quote_or_punctuation_pair_is_no_term() -> None:
@@ -268,9 +303,8 @@ def test_a_lone_quote_or_punctuation_pair_is_no_term() -> None:
 @pytest.mark.parametrize("text", ["[b]", "[/]", "[@click=app.quit]", "[red]x[/red]"])
 def test_markup_is_searched_as_plain_text(text: str) -> None:
     [match] = parse_query(text)
-    assert match.term == text
-    assert match.tri == f'{{text en ini}} : "{text}"'
-    assert match.gram is None
+    assert match == TermMatch(term=text, substring=Scope.NAMES)
+    assert fts_expressions(match) == (f'{{text en ini}} : "{text}"', None)
 
 
 @given(
@@ -288,13 +322,13 @@ def test_every_expression_is_valid_fts5(text: str) -> None:
     """
     conn = _fts_conn()
     for match in parse_query(text):
-        assert match.tri is not None or match.gram is not None
-        if match.tri is not None:
-            conn.execute("SELECT count(*) FROM search_tri WHERE search_tri MATCH ?", (match.tri,))
-        if match.gram is not None:
-            conn.execute(
-                "SELECT count(*) FROM search_gram WHERE search_gram MATCH ?", (match.gram,)
-            )
+        assert match.substring or match.gram or match.pinyin or match.pinyin_grams
+        tri, gram = fts_expressions(match)
+        assert tri is not None or gram is not None
+        if tri is not None:
+            conn.execute("SELECT count(*) FROM search_tri WHERE search_tri MATCH ?", (tri,))
+        if gram is not None:
+            conn.execute("SELECT count(*) FROM search_gram WHERE search_gram MATCH ?", (gram,))
 
 
 def _new_fts_conn() -> sqlite3.Connection:
@@ -437,8 +471,9 @@ def test_pinyin_runs() -> None:
 
 def test_index_products_rewrites_rows() -> None:
     conn = _new_fts_conn()
-    index_products(conn, [(7, build_doc(facets=FACETS, name_zh="连衣裙", name_en="Dress"))])
-    index_products(conn, [(7, build_doc(facets=FACETS, name_zh="蓝牙耳机", name_en="Earbuds"))])
+    tx = SqliteTransaction(conn, ":memory:")
+    index_products(tx, [(7, build_doc(facets=FACETS, name_zh="连衣裙", name_en="Dress"))])
+    index_products(tx, [(7, build_doc(facets=FACETS, name_zh="蓝牙耳机", name_en="Earbuds"))])
     assert conn.execute("SELECT rowid, text, en, ini FROM search_tri").fetchall() == [
         (7, "蓝牙耳机", "earbuds", "lyej")
     ]
@@ -452,7 +487,7 @@ def test_queries_find_their_document() -> None:
     """The two halves agree: what `parse_query` makes matches what `build_doc` stores."""
     conn = _new_fts_conn()
     index_products(
-        conn,
+        SqliteTransaction(conn, ":memory:"),
         [(1, _dress_doc()), (2, build_doc(facets=FACETS, name_zh="西安特产", name_en="Xi'an"))],
     )
 
@@ -460,12 +495,13 @@ def test_queries_find_their_document() -> None:
         ids: set[int] | None = None
         for match in parse_query(text):
             rows: set[int] = set()
-            if match.tri:
+            tri, gram = fts_expressions(match)
+            if tri:
                 sql = "SELECT rowid FROM search_tri WHERE search_tri MATCH ?"
-                rows |= {r[0] for r in conn.execute(sql, (match.tri,))}
-            if match.gram:
+                rows |= {r[0] for r in conn.execute(sql, (tri,))}
+            if gram:
                 sql = "SELECT rowid FROM search_gram WHERE search_gram MATCH ?"
-                rows |= {r[0] for r in conn.execute(sql, (match.gram,))}
+                rows |= {r[0] for r in conn.execute(sql, (gram,))}
             ids = rows if ids is None else ids & rows
         return ids or set()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -37,7 +36,7 @@ from kstui.services.ordering.addresses import (
     set_default,
     update_address,
 )
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from tests.conftest import ADULT, MINOR
 from tests.unit.ordering_helpers import HOME
 
@@ -53,8 +52,8 @@ OFFICE = AddressInput(
 
 def rows(store: Store) -> list[tuple[Any, ...]]:
     """Every address row, to see that a refused change changed nothing."""
-    with store.reading() as conn:
-        return conn.execute("SELECT * FROM address ORDER BY id").fetchall()
+    with store.reading() as tx:
+        return tx.fetch_all("SELECT * FROM address ORDER BY id")
 
 
 def defaults(book: list[Address]) -> list[int]:
@@ -240,10 +239,10 @@ def test_typed_details_are_kept_whole_or_refused_for_their_length(detail: str) -
 
 def test_an_empty_book(store: Store, shopper: str, clock: FrozenClock) -> None:
     assert list_addresses(store, shopper, clock=clock) == []
-    with store.reading() as conn:
-        account = account_with_phone(conn, ADULT)
+    with store.reading() as tx:
+        account = account_with_phone(tx, ADULT)
         assert account is not None
-        assert default_address(conn, account) is None
+        assert default_address(tx, account) is None
 
 
 def test_the_first_address_becomes_the_default(
@@ -260,10 +259,10 @@ def test_the_first_address_becomes_the_default(
     book = list_addresses(store, shopper, clock=clock)
     assert [a.id for a in book] == [first.id, second.id]
     assert book[0] == first
-    with store.reading() as conn:
-        account = account_with_phone(conn, ADULT)
+    with store.reading() as tx:
+        account = account_with_phone(tx, ADULT)
         assert account is not None
-        assert default_address(conn, account) == first
+        assert default_address(tx, account) == first
 
 
 def test_default_first_then_newest(store: Store, shopper: str, clock: FrozenClock) -> None:
@@ -418,8 +417,8 @@ operations = st.lists(
 def test_exactly_one_default_whatever_happens(
     store: Store, shopper: str, clock: FrozenClock, steps: list[tuple[str, int]]
 ) -> None:
-    with store.writing() as conn:  # each example starts from an empty book
-        conn.execute("DELETE FROM address")
+    with store.writing() as tx:  # each example starts from an empty book
+        tx.execute("DELETE FROM address")
     for op, n in steps:
         book = list_addresses(store, shopper, clock=clock)
         ids = [a.id for a in book]
@@ -453,8 +452,7 @@ def test_default_address_reads_inside_a_transaction(
 ) -> None:
     add_address(store, shopper, HOME, clock=clock)
     chosen = add_address(store, shopper, replace(OFFICE, make_default=True), clock=clock)
-    with store.writing() as conn:
-        assert isinstance(conn, sqlite3.Connection)
-        account = account_with_phone(conn, ADULT)
+    with store.writing() as tx:
+        account = account_with_phone(tx, ADULT)
         assert account is not None
-        assert default_address(conn, account) == chosen
+        assert default_address(tx, account) == chosen

@@ -19,7 +19,7 @@ from kstui.services.ordering.cart import (
     OutOfStock,
     SkuNotFound,
 )
-from kstui.store.db import Store
+from kstui.store.interface import Store
 from tests.conftest import MINOR
 from tests.unit.ordering_helpers import SHENGSHENG, YIYI, Skus, skus, value
 
@@ -231,8 +231,8 @@ def test_a_line_above_the_stock_left_is_not_chosen(
 ) -> None:
     cart.add_to_cart(store, shopper, s.dress, 3, clock=clock)
     cart.add_to_cart(store, shopper, s.skirt, 1, clock=clock)
-    with store.writing() as conn:  # others bought the dress meanwhile
-        conn.execute("UPDATE sku SET stock = 2 WHERE id = ?", (s.dress,))
+    with store.writing() as tx:  # others bought the dress meanwhile
+        tx.execute("UPDATE sku SET stock = 2 WHERE id = :id", id=s.dress)
     view = cart.view_cart(store, shopper, clock=clock)
     dress = line_of(store, shopper, clock, s.dress)
     assert dress.selected
@@ -287,8 +287,8 @@ def test_a_line_above_the_stock_can_be_lowered(
 ) -> None:
     """Stock fell under the line's quantity: fewer is allowed (not only deleting)."""
     cart.add_to_cart(store, shopper, s.skirt, 10, clock=clock)
-    with store.writing() as conn:
-        conn.execute("UPDATE sku SET stock = 3 WHERE id = ?", (s.skirt,))
+    with store.writing() as tx:
+        tx.execute("UPDATE sku SET stock = 3 WHERE id = :id", id=s.skirt)
     [line] = cart.view_cart(store, shopper, clock=clock).lines
     assert not line.buyable
     cart.set_quantity(store, shopper, line.id, 9, clock=clock)

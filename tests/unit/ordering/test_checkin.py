@@ -13,7 +13,7 @@ from kstui.services.accounts.errors import NotLoggedIn
 from kstui.services.ordering import checkin
 from kstui.services.ordering.checkin import AlreadyCheckedIn
 from kstui.services.ordering.coupons import CouponState
-from kstui.store.db import Store
+from kstui.store.interface import Store, from_db_date
 from tests.unit.ordering_helpers import rows, run_together, value
 
 DAY = timedelta(days=1)
@@ -22,7 +22,16 @@ TO_MIDNIGHT = timedelta(hours=14)
 
 
 def reward_template(store: Store, day: int) -> int:
-    return int(value(store, "SELECT MIN(id) FROM coupon_template WHERE checkin_day = ?", day))
+    return int(
+        value(store, "SELECT MIN(id) FROM coupon_template WHERE checkin_day = :day", day=day)
+    )
+
+
+def checkin_coupons(store: Store) -> int:
+    """How many check-in rewards were granted."""
+    return int(
+        value(store, "SELECT COUNT(*) FROM coupon WHERE grant_key LIKE :key", key="checkin:%")
+    )
 
 
 def test_check_in_once_a_day_by_chinas_date(store: Store, clock: FrozenClock, shopper: str) -> None:
@@ -39,11 +48,12 @@ def test_check_in_once_a_day_by_chinas_date(store: Store, clock: FrozenClock, sh
         checkin.check_in(store, shopper, clock=clock)
     clock.advance(timedelta(microseconds=1))  # 16:00 UTC: the next day in Beijing
     assert checkin.check_in(store, shopper, clock=clock).streak == 2
-    assert rows(store, "SELECT day, streak FROM checkin ORDER BY id") == [
-        ("2026-11-22", 1),
-        ("2026-11-23", 2),
+    checked = rows(store, "SELECT day, streak FROM checkin ORDER BY id")
+    assert [(from_db_date(day), streak) for day, streak in checked] == [
+        (date(2026, 11, 22), 1),
+        (date(2026, 11, 23), 2),
     ]
-    assert value(store, "SELECT COUNT(*) FROM coupon WHERE grant_key LIKE 'checkin:%'") == 2
+    assert checkin_coupons(store) == 2
 
 
 def test_a_missed_day_resets_the_streak(store: Store, clock: FrozenClock, shopper: str) -> None:
@@ -125,4 +135,4 @@ def test_two_check_ins_at_once_count_once(store: Store, clock: FrozenClock, shop
     assert len(done) == 1, outcomes
     assert all(isinstance(o, AlreadyCheckedIn) for o in outcomes if o not in done), outcomes
     assert value(store, "SELECT COUNT(*) FROM checkin") == 1
-    assert value(store, "SELECT COUNT(*) FROM coupon WHERE grant_key LIKE 'checkin:%'") == 1
+    assert checkin_coupons(store) == 1

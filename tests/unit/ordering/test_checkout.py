@@ -29,8 +29,8 @@ from kstui.services.ordering.coupons import CouponState
 from kstui.services.ordering.invoices import InvalidInvoice, InvoiceRequest
 from kstui.services.ordering.pricing import CouponNotApplicable, Selection
 from kstui.services.orders import listing
-from kstui.store.db import Store
 from kstui.store.enums import InvoiceKind, OrderStatus, PaymentMethod
+from kstui.store.interface import Store, from_db_time
 from tests.conftest import MINOR
 from tests.unit.ordering_helpers import (
     FAR,
@@ -164,8 +164,8 @@ def test_freight_per_store_by_province_free_above_threshold(
 ) -> None:
     address_id = {"home": home, "far": far, "none": None}[place_to]
     if place_to == "none":  # no default address: freight to the default province
-        with store.writing() as conn:
-            conn.execute("DELETE FROM address")
+        with store.writing() as tx:
+            tx.execute("DELETE FROM address")
     q = quote(
         store,
         shopper,
@@ -342,8 +342,8 @@ def test_quote_invariants(
         address_id=address_id,
     )  # fmt: skip
     province = "65" if where == "far" else "33"
-    with store.reading() as conn:
-        templates = {k: v.shipping for k, v in shops_for_sale(conn, [1, 2, 3]).items()}
+    with store.reading() as tx:
+        templates = {k: v.shipping for k, v in shops_for_sale(tx, [1, 2, 3]).items()}
     assert len({shop.shop_id for shop in q.shops}) == len(q.shops)
     assert sum(len(shop.lines) for shop in q.shops) == len(chosen)
     for shop in q.shops:
@@ -382,17 +382,17 @@ def test_submit_creates_one_order_per_store(
     assert placed.method is PaymentMethod.ALIPAY
     checkout_id, status, amount, platform_coupon, deadline = rows(
         store,
-        "SELECT id, status, amount, platform_coupon_id, pay_deadline FROM checkout WHERE no = ?",
-        placed.no,
+        "SELECT id, status, amount, platform_coupon_id, pay_deadline FROM checkout WHERE no = :no",
+        no=placed.no,
     )[0]
     assert (status, amount, platform_coupon) == ("awaiting_payment", q.total, held["new_user"])
-    assert deadline == "2026-11-22 02:15:00.000000"
+    assert from_db_time(deadline) == clock.now() + timedelta(minutes=15)
     made = rows(
         store,
         "SELECT id, no, shop_id, status, goods_total, freight, shop_discount, platform_discount,"
         " total, shop_coupon_id, recipient, phone, province, region, detail, note, invoice_kind,"
-        " invoice_title FROM shop_order WHERE checkout_id = ? ORDER BY id",
-        checkout_id,
+        " invoice_title FROM shop_order WHERE checkout_id = :checkout ORDER BY id",
+        checkout=checkout_id,
     )
     assert tuple(row[1] for row in made) == placed.order_nos
     assert len(set(placed.order_nos)) == 3
@@ -410,8 +410,8 @@ def test_submit_creates_one_order_per_store(
         lines = rows(
             store,
             "SELECT sku_id, unit_price, quantity, amount, discount FROM order_line"
-            " WHERE order_id = ? ORDER BY position",
-            order_id,
+            " WHERE order_id = :order ORDER BY position",
+            order=order_id,
         )
         assert lines == [
             (line.sku.sku_id, line.sku.price, line.quantity, line.amount, line.discount)
@@ -419,7 +419,9 @@ def test_submit_creates_one_order_per_store(
         ]
         assert sum(line[4] for line in lines) == shop_off + platform_off
         assert rows(
-            store, "SELECT from_status, to_status FROM order_event WHERE order_id = ?", order_id
+            store,
+            "SELECT from_status, to_status FROM order_event WHERE order_id = :order ORDER BY id",
+            order=order_id,
         ) == [(None, "pending_payment")]
     assert sum(row[8] for row in made) == placed.amount
     assert all(type(v) is int for row in made for v in row[4:10] if v is not None)
@@ -429,7 +431,11 @@ def test_submit_creates_one_order_per_store(
         sku_stock, product_stock = before[sku_id]
         assert stock(store, sku_id) == (sku_stock - n, product_stock - n)
     # The coupons are tied to the checkout.
-    tied = rows(store, "SELECT id FROM coupon WHERE checkout_id = ? ORDER BY id", checkout_id)
+    tied = rows(
+        store,
+        "SELECT id FROM coupon WHERE checkout_id = :checkout ORDER BY id",
+        checkout=checkout_id,
+    )
     assert sorted(c for (c,) in tied) == sorted(held.values())
     states = {c.id: c.state for c in coupons.my_coupons(store, shopper, clock=clock)}
     assert set(states.values()) == {CouponState.IN_ORDER}
@@ -544,15 +550,15 @@ def test_out_of_stock_writes_nothing(
 
 
 def bought_meanwhile(
-    monkeypatch: pytest.MonkeyPatch, store: Store, sql: str, *params: object
+    monkeypatch: pytest.MonkeyPatch, store: Store, sql: str, **params: object
 ) -> None:
     """Between the quote and the write, another shopper changes the SKU (`sql`)."""
     original = checkout._quote
 
     def quote_then_change(*args: Any) -> Quote:
         result = original(*args)
-        with store.writing() as conn:
-            conn.execute(sql, params)
+        with store.writing() as tx:
+            tx.execute(sql, **params)
         return result
 
     monkeypatch.setattr(checkout, "_quote", quote_then_change)
@@ -562,7 +568,9 @@ def test_stock_taken_after_the_quote_is_out_of_stock(
     store: Store, clock: FrozenClock, shopper: str, s: Skus, home: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    bought_meanwhile(monkeypatch, store, "UPDATE sku SET stock = 1 WHERE id = ?", s.dress_ivory)
+    bought_meanwhile(
+        monkeypatch, store, "UPDATE sku SET stock = 1 WHERE id = :id", id=s.dress_ivory
+    )
     with pytest.raises(OutOfStock) as caught:
         place(store, shopper, clock, {s.skirt: 1, s.dress_ivory: 2}, address_id=home)
     assert caught.value.params["left"] == 1
@@ -575,7 +583,7 @@ def test_a_price_changed_after_the_quote_refuses_the_submit(
     store: Store, clock: FrozenClock, shopper: str, s: Skus, home: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    bought_meanwhile(monkeypatch, store, "UPDATE sku SET price = 7900 WHERE id = ?", s.skirt)
+    bought_meanwhile(monkeypatch, store, "UPDATE sku SET price = 7900 WHERE id = :id", id=s.skirt)
     with pytest.raises(checkout.PricesMoved):
         place(store, shopper, clock, {s.skirt: 1}, address_id=home)
     assert value(store, "SELECT COUNT(*) FROM checkout") == 0
@@ -605,7 +613,7 @@ def test_a_used_coupon_cannot_be_chosen_again(
     assert dump(store) == before
     # Without a choice, the best of what is left is taken: the new-user ¥5.
     other = place(store, shopper, clock, {s.dress: 1}, address_id=home)
-    assert value(store, "SELECT amount FROM checkout WHERE no = ?", other.no) == 12900 - 500
+    assert value(store, "SELECT amount FROM checkout WHERE no = :no", no=other.no) == 12900 - 500
 
 
 def test_the_order_limit_counts_every_sku_of_the_product(

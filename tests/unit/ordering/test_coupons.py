@@ -21,8 +21,8 @@ from kstui.services.ordering.coupons import (
 )
 from kstui.services.payments import cashier
 from kstui.store.coupon_grants import grant, grant_new_user_coupons
-from kstui.store.db import Store
 from kstui.store.enums import CouponKind, CouponScope, PaymentMethod
+from kstui.store.interface import Store
 from tests.conftest import MINOR, NOW
 from tests.unit.accounts.test_accounts import NEW, NEW_PASSWORD, code_for
 from tests.unit.ordering_helpers import (
@@ -34,7 +34,6 @@ from tests.unit.ordering_helpers import (
     address,
     new_key,
     place,
-    rows,
     scan,
     shop_template,
     sku,
@@ -45,10 +44,8 @@ DAY = timedelta(days=1)
 
 
 def template(store: Store, **where: object) -> int:
-    conditions = " AND ".join(f"{name} = ?" for name in where)
-    return int(
-        value(store, f"SELECT MIN(id) FROM coupon_template WHERE {conditions}", *where.values())
-    )
+    conditions = " AND ".join(f"{name} = :{name}" for name in where)
+    return int(value(store, f"SELECT MIN(id) FROM coupon_template WHERE {conditions}", **where))
 
 
 def states(store: Store, token: str, clock: FrozenClock) -> dict[int, CouponState]:
@@ -80,20 +77,20 @@ def test_a_campaign_is_claimed_once_per_shopper(
     coupons.claim(store, shopper, yiyi, clock=clock)
     with pytest.raises(AlreadyClaimed):
         coupons.claim(store, shopper, yiyi, clock=clock)
-    assert value(store, "SELECT claimed FROM coupon_template WHERE id = ?", yiyi) == 1
-    assert value(store, "SELECT COUNT(*) FROM coupon WHERE template_id = ?", yiyi) == 1
+    assert value(store, "SELECT claimed FROM coupon_template WHERE id = :id", id=yiyi) == 1
+    assert value(store, "SELECT COUNT(*) FROM coupon WHERE template_id = :id", id=yiyi) == 1
 
 
 def test_a_campaign_is_never_over_claimed(
     store: Store, clock: FrozenClock, shopper: str, token_for: Callable[[str], str]
 ) -> None:
     sheng = shop_template(store, SHENGSHENG)
-    with store.writing() as conn:
-        conn.execute("UPDATE coupon_template SET total = 1 WHERE id = ?", (sheng,))
+    with store.writing() as tx:
+        tx.execute("UPDATE coupon_template SET total = 1 WHERE id = :id", id=sheng)
     coupons.claim(store, shopper, sheng, clock=clock)
     with pytest.raises(CouponGone):
         coupons.claim(store, token_for(MINOR), sheng, clock=clock)
-    assert value(store, "SELECT claimed FROM coupon_template WHERE id = ?", sheng) == 1
+    assert value(store, "SELECT claimed FROM coupon_template WHERE id = :id", id=sheng) == 1
     assert (
         next(c.left for c in coupons.claimable(store, None, clock=clock) if c.template_id == sheng)
         == 0
@@ -113,7 +110,7 @@ def test_a_campaign_that_is_over_or_unknown_is_gone(
 
 
 def test_gifts_are_not_claimable(store: Store, clock: FrozenClock, shopper: str) -> None:
-    for gift in (template(store, new_user=1), template(store, checkin_day=1)):
+    for gift in (template(store, new_user=True), template(store, checkin_day=1)):
         with pytest.raises(CouponNotClaimable):
             coupons.claim(store, shopper, gift, clock=clock)
     listed = {c.template_id for c in coupons.claimable(store, shopper, clock=clock)}
@@ -146,12 +143,12 @@ def test_new_user_coupons_on_registration(store: Store, clock: FrozenClock) -> N
     token = auth.register(store, NEW, code, *NEW_PASSWORD, clock=clock, device="pc").token
     mine = coupons.my_coupons(store, token, clock=clock)
     assert [(c.template_id, c.state) for c in mine] == [
-        (template(store, new_user=1), CouponState.USABLE)
+        (template(store, new_user=True), CouponState.USABLE)
     ]
     assert mine[0].valid_until == clock.now() + 7 * DAY
     assert (mine[0].terms.threshold, mine[0].terms.amount_off) == (0, 500)
-    with store.writing() as conn:  # granting again gives nothing
-        assert grant_new_user_coupons(conn, account_of(store, token, clock), clock.now()) == []
+    with store.writing() as tx:  # granting again gives nothing
+        assert grant_new_user_coupons(tx, account_of(store, token, clock), clock.now()) == []
     assert len(coupons.my_coupons(store, token, clock=clock)) == 1
 
 
@@ -160,20 +157,20 @@ def test_grant_once_per_key_and_within_the_campaign(
 ) -> None:
     me = account_of(store, shopper, clock)
     yiyi = shop_template(store, YIYI)
-    with store.writing() as conn:
-        first = grant(conn, me, yiyi, "k", clock.now())
+    with store.writing() as tx:
+        first = grant(tx, me, yiyi, "k", clock.now())
         assert first is not None
-        assert grant(conn, me, yiyi, "k", clock.now()) is None
-        assert grant(conn, me, 999_999, "k2", clock.now()) is None
-        assert grant(conn, me, yiyi, "k3", NOW - timedelta(seconds=1)) is None  # not started
-        assert grant(conn, me, yiyi, "k4", NOW + 30 * DAY) is None  # over
-    assert value(store, "SELECT claimed FROM coupon_template WHERE id = ?", yiyi) == 1
+        assert grant(tx, me, yiyi, "k", clock.now()) is None
+        assert grant(tx, me, 999_999, "k2", clock.now()) is None
+        assert grant(tx, me, yiyi, "k3", NOW - timedelta(seconds=1)) is None  # not started
+        assert grant(tx, me, yiyi, "k4", NOW + 30 * DAY) is None  # over
+    assert value(store, "SELECT claimed FROM coupon_template WHERE id = :id", id=yiyi) == 1
 
 
 def test_a_coupon_expires_at_its_valid_until(
     store: Store, clock: FrozenClock, shopper: str
 ) -> None:
-    gift = template(store, new_user=1)
+    gift = template(store, new_user=True)
     clock.advance(7 * DAY - timedelta(microseconds=1))
     assert states(store, shopper, clock)[gift] is CouponState.USABLE
     clock.advance(timedelta(microseconds=1))
@@ -183,7 +180,7 @@ def test_a_coupon_expires_at_its_valid_until(
 def test_a_coupon_in_an_order_then_used_or_released(
     store: Store, clock: FrozenClock, shopper: str
 ) -> None:
-    gift = template(store, new_user=1)
+    gift = template(store, new_user=True)
     home = address(store, shopper, clock, HOME)
     skirt = sku(store, "pleated-skirt", "0")
     first = place(store, shopper, clock, {skirt: 1}, address_id=home)
@@ -197,9 +194,13 @@ def test_a_coupon_in_an_order_then_used_or_released(
     assert scan(store, qr, clock)
     cashier.payment_status(store, shopper, qr.no, clock=clock)
     assert states(store, shopper, clock)[gift] is CouponState.USED
-    assert rows(store, "SELECT used_at IS NOT NULL FROM coupon WHERE template_id = ?", gift)[0] == (
-        1,
+    used = value(
+        store,
+        "SELECT used_at IS NOT NULL FROM coupon WHERE template_id = :gift AND account_id = :me",
+        gift=gift,
+        me=account_of(store, shopper, clock),
     )
+    assert bool(used)
     clock.advance(20 * DAY)  # (the session lasts 30)
     assert states(store, shopper, clock)[gift] is CouponState.USED  # used stays used
 
@@ -207,7 +208,7 @@ def test_a_coupon_in_an_order_then_used_or_released(
 def test_my_coupons_lists_usable_first(store: Store, clock: FrozenClock, shopper: str) -> None:
     yiyi = coupons.claim(store, shopper, shop_template(store, YIYI), clock=clock)
     sheng = coupons.claim(store, shopper, shop_template(store, SHENGSHENG), clock=clock)
-    gift = template(store, new_user=1)
+    gift = template(store, new_user=True)
     assert [c.template_id for c in coupons.my_coupons(store, shopper, clock=clock)] == [
         gift, sheng.template_id, yiyi.template_id,  # 7, 15, 30 days left
     ]  # fmt: skip

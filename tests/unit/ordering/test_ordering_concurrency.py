@@ -1,24 +1,39 @@
 """Ordering under real concurrency: threads released together by a barrier, each with its
 own pooled connection to one store file (as several kstui processes would be). Stock,
 coupons, notifications, payments and deadlines must come out exactly once whatever the
-interleaving."""
+interleaving; a cart line stays within its limit, an address book within its size and with
+one default."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from kstui.providers.clock import FrozenClock
-from kstui.services.ordering import coupons
-from kstui.services.ordering.cart import OutOfStock
+from kstui.services.ordering import cart, coupons
+from kstui.services.ordering.addresses import (
+    MAX_ADDRESSES,
+    Address,
+    AddressBookFull,
+    add_address,
+    delete_address,
+    list_addresses,
+    set_default,
+    update_address,
+)
+from kstui.services.ordering.cart import CartFull, InvalidQuantity, OutOfStock
 from kstui.services.ordering.checkout import CouponUnavailable, Placed
 from kstui.services.ordering.pricing import Selection
 from kstui.services.payments import cashier
 from kstui.services.payments.cashier import AlreadyPaid, NoticeOutcome, PaymentView
-from kstui.store.db import Store
 from kstui.store.enums import CheckoutStatus, PaymentMethod, PaymentStatus
+from kstui.store.interface import Store, Transaction
 from tests.unit.ordering_helpers import (
     HOME,
     SMS,
@@ -58,19 +73,24 @@ def home(store: Store, clock: FrozenClock, shopper: str) -> int:
 
 def set_stock(store: Store, sku_id: int, left: int) -> None:
     """Leave `left` pieces of a SKU (its product's aggregate follows)."""
-    with store.writing() as conn:
-        before = conn.execute("SELECT stock FROM sku WHERE id = ?", (sku_id,)).fetchone()[0]
-        conn.execute("UPDATE sku SET stock = ? WHERE id = ?", (left, sku_id))
-        conn.execute(
-            "UPDATE product SET stock = stock - ? WHERE id = (SELECT product_id FROM sku"
-            " WHERE id = ?)",
-            (before - left, sku_id),
+    with store.writing() as tx:
+        before = tx.fetch_value("SELECT stock FROM sku WHERE id = :id", id=sku_id)
+        tx.execute("UPDATE sku SET stock = :left WHERE id = :id", left=left, id=sku_id)
+        tx.execute(
+            "UPDATE product SET stock = stock - :n WHERE id = (SELECT product_id FROM sku"
+            " WHERE id = :id)",
+            n=before - left,
+            id=sku_id,
         )
 
 
 def sold(store: Store, sku_id: int) -> int:
     return int(
-        value(store, "SELECT COALESCE(SUM(quantity), 0) FROM order_line WHERE sku_id = ?", sku_id)
+        value(
+            store,
+            "SELECT COALESCE(SUM(quantity), 0) FROM order_line WHERE sku_id = :sku",
+            sku=sku_id,
+        )
     )
 
 
@@ -158,8 +178,10 @@ def test_ten_copies_of_a_notification_at_once_apply_once(
     assert Counter(outcomes) == {NoticeOutcome.APPLIED: 1, NoticeOutcome.DUPLICATE: 9}, outcomes
     assert checkout_status(store, placed.no) == CheckoutStatus.PAID
     assert rows(store, "SELECT COUNT(*) FROM order_event WHERE detail = 'paid'") == [(2,)]
-    assert value(store, "SELECT sales FROM sku WHERE id = ?", s.apples) == 2
-    assert rows(store, "SELECT to_status, COUNT(*) FROM payment_event GROUP BY to_status") == [
+    assert value(store, "SELECT sales FROM sku WHERE id = :id", id=s.apples) == 2
+    assert rows(
+        store, "SELECT to_status, COUNT(*) FROM payment_event GROUP BY to_status ORDER BY to_status"
+    ) == [
         ("pending", 1), ("succeeded", 10),  # one move, nine duplicates noted
     ]  # fmt: skip
 
@@ -247,7 +269,7 @@ def test_card_and_balance_racing_charge_once(
     assert rows(store, "SELECT status FROM gateway_trade") == ([("paid",)] if by_card else [])
     assert rows(store, "SELECT COUNT(*) FROM payment WHERE status = 'succeeded'") == [(1,)]
     assert value(store, "SELECT payment_id FROM checkout") == value(
-        store, "SELECT id FROM payment WHERE no = ?", winner.no
+        store, "SELECT id FROM payment WHERE no = :no", no=winner.no
     )
 
 
@@ -292,7 +314,7 @@ def test_two_checkouts_racing_for_one_coupon(
     assert len(placed) == 1, outcomes
     assert all(isinstance(o, CouponUnavailable) for o in outcomes if o not in placed), outcomes
     assert rows(store, "SELECT c.no FROM coupon AS k JOIN checkout AS c ON c.id = k.checkout_id"
-                       " WHERE k.id = ?", held.id) == [(placed[0].no,)]  # fmt: skip
+                       " WHERE k.id = :id", id=held.id) == [(placed[0].no,)]  # fmt: skip
     assert placed[0].amount == 2 * 6900 - 1000
     assert stock(store, s.skirt)[0] == 28  # only the winner's
 
@@ -321,3 +343,147 @@ def test_cancel_overdue_from_several_threads_restores_stock_once(
         coupons.CouponState.USABLE
     }
     assert new_key()  # keys stay unique across threads
+
+
+# -- (f) claims, carts and address books from several sessions ------------------------------
+
+
+def slow_commits(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    """Make every write transaction of the store wait a little before it commits: the
+    other sessions read meanwhile what it has not committed yet, so that a check-then-write
+    relying on the engine to serialise writers (SQLite does, PostgreSQL does not) would
+    be caught."""
+    writing = store.writing
+
+    @contextmanager
+    def slowly() -> Iterator[Transaction]:
+        with writing() as tx:
+            yield tx
+            time.sleep(0.05)
+
+    monkeypatch.setattr(store, "writing", slowly)
+
+
+def test_one_campaign_claimed_from_several_sessions_at_once(
+    store: Store, clock: FrozenClock, shopper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yiyi = shop_template(store, YIYI)
+    claimed = value(store, "SELECT claimed FROM coupon_template WHERE id = :id", id=yiyi)
+    slow_commits(monkeypatch, store)
+
+    outcomes = run_together(4, lambda _: coupons.claim(store, shopper, yiyi, clock=clock))
+
+    assert len([o for o in outcomes if isinstance(o, coupons.HeldCoupon)]) == 1, outcomes
+    assert all(isinstance(o, coupons.AlreadyClaimed | coupons.HeldCoupon) for o in outcomes)
+    assert value(store, "SELECT claimed FROM coupon_template WHERE id = :id", id=yiyi) == (
+        claimed + 1
+    )
+
+
+def test_the_last_coupon_of_a_campaign_goes_to_one_shopper(
+    store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yiyi = shop_template(store, YIYI)
+    with store.writing() as tx:
+        tx.execute("UPDATE coupon_template SET total = claimed + 1 WHERE id = :id", id=yiyi)
+    tokens = [new_shopper(store, clock, f"1370030{n:04d}") for n in range(4)]
+    slow_commits(monkeypatch, store)
+
+    outcomes = run_together(4, lambda slot: coupons.claim(store, tokens[slot], yiyi, clock=clock))
+
+    assert len([o for o in outcomes if isinstance(o, coupons.HeldCoupon)]) == 1, outcomes
+    assert all(isinstance(o, coupons.CouponGone | coupons.HeldCoupon) for o in outcomes)
+    assert value(store, "SELECT total - claimed FROM coupon_template WHERE id = :id", id=yiyi) == 0
+
+
+def test_additions_to_one_cart_line_at_once_stay_within_its_limit(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The phone allows 2 per order: of four sessions adding one each, two get it."""
+    slow_commits(monkeypatch, store)
+    outcomes = run_together(4, lambda _: cart.add_to_cart(store, shopper, s.phone, 1, clock=clock))
+
+    assert sorted(o for o in outcomes if isinstance(o, int)) == [1, 2], outcomes
+    assert all(isinstance(o, InvalidQuantity) for o in outcomes if not isinstance(o, int))
+    assert value(store, "SELECT quantity FROM cart_line WHERE sku_id = :sku", sku=s.phone) == 2
+
+
+def test_new_cart_lines_at_once_stay_within_the_cart_size(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cart, "MAX_LINES", 3)
+    for sku_id in (s.skirt, s.mini_skirt):
+        cart.add_to_cart(store, shopper, sku_id, 1, clock=clock)
+    slow_commits(monkeypatch, store)
+    others = [s.earbuds, s.apples, s.kiwi, s.earphones]
+
+    outcomes = run_together(
+        4, lambda slot: cart.add_to_cart(store, shopper, others[slot], 1, clock=clock)
+    )
+
+    assert outcomes.count(1) == 1, outcomes
+    assert all(isinstance(o, CartFull) for o in outcomes if o != 1), outcomes
+    assert value(store, "SELECT COUNT(*) FROM cart_line") == 3
+
+
+def defaults(store: Store, account_id: int) -> list[int]:
+    return [
+        address_id
+        for (address_id,) in rows(
+            store,
+            "SELECT id FROM address WHERE account_id = :account AND is_default ORDER BY id",
+            account=account_id,
+        )
+    ]
+
+
+def test_the_first_addresses_added_at_once_make_one_default(
+    store: Store, clock: FrozenClock, shopper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_commits(monkeypatch, store)
+    outcomes = run_together(4, lambda _: add_address(store, shopper, HOME, clock=clock))
+
+    added = [o for o in outcomes if isinstance(o, Address)]
+    assert len(added) == 4, outcomes
+    assert [a.id for a in added if a.is_default] == defaults(
+        store, account_of(store, shopper, clock)
+    )
+    assert len(defaults(store, account_of(store, shopper, clock))) == 1
+
+
+def test_a_full_address_book_takes_no_more_from_several_sessions(
+    store: Store, clock: FrozenClock, shopper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(MAX_ADDRESSES - 1):
+        add_address(store, shopper, HOME, clock=clock)
+    slow_commits(monkeypatch, store)
+
+    outcomes = run_together(4, lambda _: add_address(store, shopper, HOME, clock=clock))
+
+    assert len([o for o in outcomes if isinstance(o, Address)]) == 1, outcomes
+    assert all(isinstance(o, AddressBookFull | Address) for o in outcomes), outcomes
+    me = account_of(store, shopper, clock)
+    assert value(store, "SELECT COUNT(*) FROM address WHERE account_id = :me", me=me) == 20
+
+
+def test_moving_the_default_from_several_sessions_leaves_one(
+    store: Store, clock: FrozenClock, shopper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = [add_address(store, shopper, HOME, clock=clock).id for _ in range(5)]
+    slow_commits(monkeypatch, store)
+    targets = book[1:]  # the first is the default
+
+    def act(slot: int) -> object:
+        if slot == len(targets):  # and one session deletes the default meanwhile
+            return delete_address(store, shopper, book[0], clock=clock)
+        if slot % 2:
+            return set_default(store, shopper, targets[slot], clock=clock)
+        data = replace(HOME, detail=f"文三路 {slot} 号", make_default=True)
+        return update_address(store, shopper, targets[slot], data, clock=clock)
+
+    outcomes = run_together(len(targets) + 1, act)
+
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    [default] = defaults(store, account_of(store, shopper, clock))
+    assert default in targets
+    assert list_addresses(store, shopper, clock=clock)[0].id == default

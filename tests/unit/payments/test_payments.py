@@ -38,8 +38,8 @@ from kstui.services.payments.cashier import (
     WrongMethod,
 )
 from kstui.services.payments.wallet import MAX_RECHARGE, InsufficientBalance, InvalidRecharge
-from kstui.store.db import Store
 from kstui.store.enums import CheckoutStatus, PaymentMethod, PaymentPurpose, PaymentStatus
+from kstui.store.interface import Store, from_db_time
 from tests.conftest import ADULT, MINOR
 from tests.unit.accounts.test_accounts import last_code, wrong
 from tests.unit.ordering_helpers import (
@@ -119,7 +119,9 @@ def notice_of(store: Store, trade_no: str | None) -> str:
     """The body of the gateway's (first) notification about a trade."""
     assert trade_no is not None
     return str(
-        value(store, "SELECT body FROM gateway_notice WHERE trade_no = ? ORDER BY id", trade_no)
+        value(
+            store, "SELECT body FROM gateway_notice WHERE trade_no = :no ORDER BY id", no=trade_no
+        )
     )
 
 
@@ -162,8 +164,8 @@ def test_a_qr_payment_is_applied_once_from_late_and_repeated_notifications(
     assert (qr.amount, qr.checkout_no) == (placed.amount, placed.no)
     assert qr.trade_no is not None
     assert qr.qr_url == gateway.qr_url(PaymentMethod.ALIPAY, qr.trade_no)
-    with store.reading() as conn:
-        trade = gateway.trade(conn, qr.trade_no)
+    with store.reading() as tx:
+        trade = gateway.trade(tx, qr.trade_no)
     assert (trade.amount, trade.out_trade_no, trade.expires_at) == (
         placed.amount, qr.no, placed.pay_deadline,
     )  # fmt: skip
@@ -177,16 +179,15 @@ def test_a_qr_payment_is_applied_once_from_late_and_repeated_notifications(
     clock.advance(timedelta(seconds=1))
     assert cashier.deliver_notices(store, clock=clock) == 1
     assert paid_state(store, placed) == PAID
-    payment_id = value(store, "SELECT id FROM payment WHERE no = ?", qr.no)
-    assert rows(store, "SELECT payment_id, paid_at FROM checkout") == [
-        (payment_id, "2026-11-22 02:00:02.000000")
-    ]
+    payment_id = value(store, "SELECT id FROM payment WHERE no = :no", no=qr.no)
+    paid = rows(store, "SELECT payment_id, paid_at FROM checkout")
+    assert [(paid_by, from_db_time(at)) for paid_by, at in paid] == [(payment_id, clock.now())]
     assert rows(
         store,
         "SELECT DISTINCT from_status, to_status, detail FROM order_event WHERE detail = 'paid'",
     ) == [("pending_payment", "to_ship", "paid")]
     assert {c.state for c in coupons.my_coupons(store, shopper, clock=clock)} == {CouponState.USED}
-    assert value(store, "SELECT sales FROM sku WHERE id = ?", s.apples) == 2
+    assert value(store, "SELECT sales FROM sku WHERE id = :id", id=s.apples) == 2
     assert (
         cashier.payment_status(store, shopper, qr.no, clock=clock).status is PaymentStatus.SUCCEEDED
     )
@@ -345,7 +346,7 @@ def test_a_qr_paid_after_the_checkout_was_paid_otherwise_is_refunded(
         cashier.payment_status(store, shopper, qr.no, clock=clock).status is PaymentStatus.REFUNDED
     )
     assert payment_events(store, qr.no)[-1] == ("succeeded", "refunded", "checkout_not_awaiting")
-    balance_payment = value(store, "SELECT id FROM payment WHERE no = ?", by_balance.no)
+    balance_payment = value(store, "SELECT id FROM payment WHERE no = :no", no=by_balance.no)
     assert value(store, "SELECT payment_id FROM checkout") == balance_payment
     shopper_id = account_of(store, shopper, clock)
     assert balance(store, shopper_id) == 20000 - placed.amount == ledger_sum(store, shopper_id)
@@ -406,7 +407,7 @@ def test_each_test_card_gives_its_outcome(
     }[status]  # fmt: skip
     assert trade_status(store, view.trade_no) == expected_trade
     assert paid_state(store, placed) == (PAID if status is PaymentStatus.SUCCEEDED else UNPAID)
-    texts = rows(store, "SELECT text FROM sms_message WHERE phone = ?", ADULT)
+    texts = rows(store, "SELECT text FROM sms_message WHERE phone = :phone", phone=ADULT)
     assert (len(texts) == 1) == view.awaiting_code
     assert all("银行卡支付" in str(text) for (text,) in texts)
 
@@ -479,9 +480,10 @@ def test_a_card_code_after_the_deadline_closes_the_payment(
     )
     code = last_code(store, ADULT)
     clock.advance(timedelta(minutes=4, seconds=59))  # the code lives 5 minutes
-    with store.writing() as conn:  # a deadline coming before the code expires
-        conn.execute("UPDATE checkout SET pay_deadline = '2026-11-22 02:04:00.000000'")
-        conn.execute("UPDATE gateway_trade SET expires_at = '2026-11-22 02:04:00.000000'")
+    deadline = clock.now() - timedelta(seconds=59)  # 02:04, before the code expires
+    with store.writing() as tx:
+        tx.execute("UPDATE checkout SET pay_deadline = :at", at=deadline)
+        tx.execute("UPDATE gateway_trade SET expires_at = :at", at=deadline)
     done = cashier.confirm_card_code(store, shopper, view.no, code, clock=clock)
     assert done.status is PaymentStatus.CLOSED
     assert trade_status(store, view.trade_no) == "closed"

@@ -28,9 +28,9 @@ from kstui.services.accounts.hashing import hash_secret
 from kstui.services.ordering.pricing import Selection
 from kstui.services.payments import cashier, wallet
 from kstui.services.payments.wallet import EntryKind, InsufficientBalance
-from kstui.store.db import Store
 from kstui.store.enums import PaymentMethod
 from kstui.store.errors import StoreError
+from kstui.store.interface import Store
 from tests.unit.ordering_helpers import (
     HOME,
     PAY_PASSWORD,
@@ -48,17 +48,17 @@ from tests.unit.ordering_helpers import (
 
 
 def credit(store: Store, account_id: int, amount: int, key: str, clock: FrozenClock) -> bool:
-    with store.writing() as conn:
+    with store.writing() as tx:
         return wallet.credit(
-            conn, account_id, amount, kind=EntryKind.RECHARGE, ref="test", entry_key=key,
+            tx, account_id, amount, kind=EntryKind.RECHARGE, ref="test", entry_key=key,
             now=clock.now(),
         )  # fmt: skip
 
 
 def debit(store: Store, account_id: int, amount: int, key: str, clock: FrozenClock) -> bool:
-    with store.writing() as conn:
+    with store.writing() as tx:
         return wallet.debit(
-            conn, account_id, amount, kind=EntryKind.PAYMENT, ref="test", entry_key=key,
+            tx, account_id, amount, kind=EntryKind.PAYMENT, ref="test", entry_key=key,
             now=clock.now(),
         )  # fmt: skip
 
@@ -66,9 +66,9 @@ def debit(store: Store, account_id: int, amount: int, key: str, clock: FrozenClo
 def ledger(store: Store, account_id: int) -> list[tuple[Any, ...]]:
     return rows(
         store,
-        "SELECT amount, balance_after, kind, entry_key FROM wallet_entry WHERE account_id = ?"
-        " ORDER BY id",
-        account_id,
+        "SELECT amount, balance_after, kind, entry_key FROM wallet_entry"
+        " WHERE account_id = :account ORDER BY id",
+        account=account_id,
     )
 
 
@@ -135,8 +135,8 @@ def test_the_database_refuses_a_negative_balance(
     store: Store, clock: FrozenClock, shopper: str
 ) -> None:
     me = account_of(store, shopper, clock)
-    with pytest.raises(StoreError, match="constraint"), store.writing() as conn:
-        conn.execute("UPDATE wallet SET balance = -1 WHERE account_id = ?", (me,))
+    with pytest.raises(StoreError, match="constraint"), store.writing() as tx:
+        tx.execute("UPDATE wallet SET balance = -1 WHERE account_id = :account", account=me)
 
 
 def test_wallet_view_pages_newest_first(store: Store, clock: FrozenClock, shopper: str) -> None:
@@ -192,10 +192,11 @@ class WalletMachine(RuleBasedStateMachine):
 
     @initialize()
     def password(self) -> None:
-        with self.store.writing() as conn:
-            conn.execute(
-                "UPDATE account SET payment_password_hash = ? WHERE id = ?",
-                (hash_secret(CHEAP_HASHER, PAY_PASSWORD), self.account),
+        with self.store.writing() as tx:
+            tx.execute(
+                "UPDATE account SET payment_password_hash = :hash WHERE id = :id",
+                hash=hash_secret(CHEAP_HASHER, PAY_PASSWORD),
+                id=self.account,
             )
 
     def _key(self) -> str:

@@ -23,13 +23,16 @@ import kstui.store.models  # noqa: F401  (registers the tables)
 from kstui.providers.clock import FrozenClock
 from kstui.services.catalog.listing import CatalogQuery, search_products
 from kstui.store.bootstrap import needs_setup, open_store
-from kstui.store.db import Store, StoreError, db_time
+from kstui.store.errors import StoreError, StoreTooNew
+from kstui.store.interface import Engine, Store, from_db_date, from_db_time
 from kstui.store.migrate import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
-    StoreTooNew,
+    POSTGRESQL_SEARCH_TABLES,
+    SEARCH_TABLES,
     current_revision,
     ensure_schema,
+    has_table,
     known_revisions,
 )
 from kstui.store.seed_loader import (
@@ -41,6 +44,7 @@ from kstui.store.seed_loader import (
     overall_score,
     spec_key,
 )
+from kstui.store.sqlite import SqliteStore, SqliteTransaction
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 SMALL_SEED = FIXTURES / "seed_small.json"
@@ -53,28 +57,44 @@ def raw_seed() -> Json:
     return data
 
 
+def search_tables(engine: Engine) -> tuple[str, ...]:
+    """The engine's search index tables (one row per product in each)."""
+    return SEARCH_TABLES if engine == "sqlite" else POSTGRESQL_SEARCH_TABLES
+
+
+KEYS = {"lockout": "scope, subject", "wallet": "account_id", "gateway_trade": "trade_no"}
+"""The key of each shop table that has no `id`."""
+SEARCH_KEYS = {"search_tri": "rowid", "search_gram": "rowid", "search_doc": "product_id"}
+"""The product id of each search table's row (FTS5 tables: its rowid)."""
+
+
 def counts(store: Store) -> dict[str, int]:
-    with store.reading() as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+    with store.reading() as tx:
+        tables = [*DATA_TABLES, *search_tables(tx.engine)]
+        return {t: int(tx.fetch_value(f"SELECT count(*) FROM {t}")) for t in tables}
 
 
 def dump(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    """Every shop row except password hashes (salted anew on each load)."""
-    with store.reading() as conn:
+    """Every shop row and search document, except password hashes (salted anew on each
+    load)."""
+    with store.reading() as tx:
         tables = {
-            t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+            t: tx.fetch_all(f"SELECT * FROM {t} ORDER BY {KEYS.get(t, 'id')}")
             for t in DATA_TABLES
             if t != "account"
         }
-        tables["account"] = conn.execute(
+        tables["account"] = tx.fetch_all(
             "SELECT id, phone, nickname, role, shop_id, real_name, id_number, birth_date, "
             "created_at FROM account ORDER BY id"
-        ).fetchall()
+        )
+        for t in search_tables(tx.engine):
+            key = SEARCH_KEYS[t]
+            tables[t] = tx.fetch_all(f"SELECT {key}, * FROM {t} ORDER BY {key}")
     return tables
 
 
 def new_store(path: Path) -> Store:
-    store = Store(path)
+    store = SqliteStore(path)
     assert ensure_schema(store) is True
     return store
 
@@ -91,7 +111,7 @@ def seed_copy(tmp_path: Path, edit: Callable[[Json], None] | None = None) -> Pat
     return path
 
 
-def expected_counts(data: Json) -> dict[str, int]:
+def expected_counts(data: Json, engine: Engine = "sqlite") -> dict[str, int]:
     products = data["products"]
     reviews = [r for p in products for r in p["reviews"]]
     pictures = {p["picture"] for p in products} | {f for r in reviews for f in r["photos"]}
@@ -100,54 +120,56 @@ def expected_counts(data: Json) -> dict[str, int]:
     with_balance = [a for a in data["accounts"] if a.get("balance")]
     new_user = [c for c in data["platform_coupons"] if c.get("new_user")]
     empty = dict.fromkeys(DATA_TABLES, 0)
-    return empty | {
-        "coupon": len(shoppers) * len(new_user),
-        "wallet": len(with_balance),
-        "wallet_entry": len(with_balance),
-        "search_tri": len(products),
-        "search_gram": len(products),
-        "review_photo": sum(len(r["photos"]) for r in reviews),
-        "review": len(reviews),
-        "promotion": sum(len(p.get("promotions", [])) for p in products),
-        "sku": sum(len(p["skus"]) for p in products),
-        "spec_value": sum(len(s["values"]) for p in products for s in p["specs"]),
-        "product_spec": sum(len(p["specs"]) for p in products),
-        "product": len(products),
-        "coupon_template": sum(len(s.get("coupons", [])) for s in data["shops"])
-        + len(data["platform_coupons"])
-        + sum(len(r["days"]) for r in data.get("checkin_rewards", [])),
-        "account": len(data["accounts"]),
-        "shipping_rate": sum(len(s["shipping"]["fees"]) for s in data["shops"]),
-        "shop": len(data["shops"]),
-        "brand": len(data["brands"]),
-        "category": sum(1 + len(c["children"]) for c in data["categories"]),
-        "picture": len(contents),
-    }
+    return (
+        empty
+        | dict.fromkeys(search_tables(engine), len(products))
+        | {
+            "coupon": len(shoppers) * len(new_user),
+            "wallet": len(with_balance),
+            "wallet_entry": len(with_balance),
+            "review_photo": sum(len(r["photos"]) for r in reviews),
+            "review": len(reviews),
+            "promotion": sum(len(p.get("promotions", [])) for p in products),
+            "sku": sum(len(p["skus"]) for p in products),
+            "spec_value": sum(len(s["values"]) for p in products for s in p["specs"]),
+            "product_spec": sum(len(p["specs"]) for p in products),
+            "product": len(products),
+            "coupon_template": sum(len(s.get("coupons", [])) for s in data["shops"])
+            + len(data["platform_coupons"])
+            + sum(len(r["days"]) for r in data.get("checkin_rewards", [])),
+            "account": len(data["accounts"]),
+            "shipping_rate": sum(len(s["shipping"]["fees"]) for s in data["shops"]),
+            "shop": len(data["shops"]),
+            "brand": len(data["brands"]),
+            "category": sum(1 + len(c["children"]) for c in data["categories"]),
+            "picture": len(contents),
+        }
+    )
 
 
 # -- loading ----------------------------------------------------------------------------------
 
 
 def test_the_seeded_store_holds_the_whole_seed(store: Store) -> None:
-    expected = expected_counts(raw_seed())
+    expected = expected_counts(raw_seed(), store.engine)
     assert expected["product"] == 12
     assert expected["sku"] == 24
     assert expected["review"] == 20
     assert expected["picture"] == 5
     assert counts(store) == expected
-    with store.reading() as conn:
-        assert is_seeded(conn)
+    with store.reading() as tx:
+        assert is_seeded(tx)
 
 
 def test_loading_twice_is_a_no_op(store: Store, clock: FrozenClock) -> None:
     before, rows = counts(store), dump(store)
-    with store.reading() as conn:
-        hashes = conn.execute("SELECT password_hash FROM account ORDER BY id").fetchall()
+    with store.reading() as tx:
+        hashes = tx.fetch_all("SELECT password_hash FROM account ORDER BY id")
     assert load_seed(store, SMALL_SEED, clock=clock) == SeedReport(loaded=False)
     assert counts(store) == before
     assert dump(store) == rows
-    with store.reading() as conn:
-        assert conn.execute("SELECT password_hash FROM account ORDER BY id").fetchall() == hashes
+    with store.reading() as tx:
+        assert tx.fetch_all("SELECT password_hash FROM account ORDER BY id") == hashes
 
 
 def test_reset_reloads_to_the_same_store(store: Store, clock: FrozenClock) -> None:
@@ -156,8 +178,8 @@ def test_reset_reloads_to_the_same_store(store: Store, clock: FrozenClock) -> No
     assert report == SeedReport(loaded=True, products=12, accounts=3)
     assert counts(store) == before
     assert dump(store) == rows
-    with store.reading() as conn:  # the search index was rebuilt too
-        [card] = search_products(conn, CatalogQuery(text="lianyiqun"), limit=5).cards
+    with store.reading() as tx:  # the search index was rebuilt too
+        [card] = search_products(tx, CatalogQuery(text="lianyiqun"), limit=5).cards
         assert card.id == 1
 
 
@@ -292,8 +314,8 @@ def test_a_seed_that_is_json_but_no_object(
 
 
 def test_passwords_are_argon2id_hashes(store: Store) -> None:
-    with store.reading() as conn:
-        rows = conn.execute("SELECT phone, password_hash FROM account ORDER BY id").fetchall()
+    with store.reading() as tx:
+        rows = tx.fetch_all("SELECT phone, password_hash FROM account ORDER BY id")
     assert [phone for phone, _ in rows] == ["13800138000", "13800138001", "13900139000"]
     hasher = PasswordHasher()
     hashes = [h for _, h in rows]
@@ -308,8 +330,8 @@ def test_passwords_are_argon2id_hashes(store: Store) -> None:
 def test_the_clear_password_is_nowhere_in_the_files(tmp_path: Path, clock: FrozenClock) -> None:
     path = tmp_path / "fresh.db"
     store = open_store(path, clock=clock, seed_path=SMALL_SEED)
-    with store.reading() as conn:
-        assert conn.execute("SELECT count(*) FROM account").fetchone()[0] == 3
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM account") == 3
     files = sorted(tmp_path.glob("fresh.db*"))
     assert path in files
     for file in files:  # the database, and its WAL if any
@@ -323,14 +345,17 @@ def test_the_clear_password_is_nowhere_in_the_files(tmp_path: Path, clock: Froze
 
 
 def test_accounts(store: Store) -> None:
-    with store.reading() as conn:
-        rows = conn.execute(
-            "SELECT a.nickname, a.role, s.slug, a.real_name, a.birth_date FROM account a "
-            "LEFT JOIN shop s ON s.id = a.shop_id ORDER BY a.id"
-        ).fetchall()
+    with store.reading() as tx:
+        rows = [
+            (*row[:4], None if row[4] is None else from_db_date(row[4]))
+            for row in tx.fetch_all(
+                "SELECT a.nickname, a.role, s.slug, a.real_name, a.birth_date FROM account a "
+                "LEFT JOIN shop s ON s.id = a.shop_id ORDER BY a.id"
+            )
+        ]
     assert rows == [
-        ("测试买家", "shopper", None, "林小满", "1990-03-07"),
-        ("小同学", "shopper", None, "陈一一", "2012-05-06"),
+        ("测试买家", "shopper", None, "林小满", date(1990, 3, 7)),
+        ("小同学", "shopper", None, "陈一一", date(2012, 5, 6)),
         ("衣衣掌柜", "merchant", "yiyi", None, None),
     ]
 
@@ -346,22 +371,22 @@ def test_identical_pictures_are_stored_once(tmp_path: Path, clock: FrozenClock) 
     )
     store = new_store(tmp_path / "new.db")
     load_seed(store, path, clock=clock)
-    with store.reading() as conn:
-        assert conn.execute("SELECT count(*) FROM picture").fetchone()[0] == 5
-        pictures = dict(conn.execute("SELECT slug, picture_id FROM product"))
+    with store.reading() as tx:
+        assert tx.fetch_value("SELECT count(*) FROM picture") == 5
+        pictures: dict[str, int] = dict(tx.fetch_all("SELECT slug, picture_id FROM product"))
         assert pictures["floral-dress"] == pictures["pleated-skirt"]
         assert pictures["floral-dress"] != pictures["anc-earbuds"]
-        photo = conn.execute(
+        photo = tx.fetch_value(
             "SELECT picture_id FROM review_photo p JOIN review r ON r.id = p.review_id "
             "WHERE r.product_id = 3"
-        ).fetchone()[0]
+        )
         assert photo == pictures["floral-dress"]
     store.close()
 
 
 def test_the_fixture_pictures_are_distinct(store: Store) -> None:
-    with store.reading() as conn:
-        rows = conn.execute("SELECT sha256, png FROM picture").fetchall()
+    with store.reading() as tx:
+        rows = tx.fetch_all("SELECT sha256, png FROM picture")
     assert {hashlib.sha256(png).hexdigest() for _, png in rows} == {sha for sha, _ in rows}
     on_disk = {(FIXTURES / "pictures" / f).read_bytes() for f in ("apple.png", "dress.png")}
     assert on_disk <= {bytes(png) for _, png in rows}
@@ -373,10 +398,10 @@ def _cheapest(product: Json) -> Json:
 
 
 def test_product_aggregates_match_the_seed(store: Store) -> None:
-    with store.reading() as conn:
+    with store.reading() as tx:
         stored = {
             row[0]: row[1:]
-            for row in conn.execute(
+            for row in tx.fetch_all(
                 "SELECT slug, price, original_price, stock, sales, review_count, rating_sum, "
                 "photo_review_count, score, return_policy, per_order_limit FROM product"
             )
@@ -404,10 +429,10 @@ def test_product_aggregates_match_the_seed(store: Store) -> None:
 
 
 def test_aggregates_of_some_products(store: Store) -> None:
-    with store.reading() as conn:
+    with store.reading() as tx:
         rows = {
             slug: (price, original, stock)
-            for slug, price, original, stock in conn.execute(
+            for slug, price, original, stock in tx.fetch_all(
                 "SELECT slug, price, original_price, stock FROM product"
             )
         }
@@ -426,10 +451,10 @@ def test_a_cheaper_sold_out_sku_does_not_set_the_price(tmp_path: Path, clock: Fr
 
     store = new_store(tmp_path / "new.db")
     load_seed(store, seed_copy(tmp_path, cheap_but_sold_out), clock=clock)
-    with store.reading() as conn:
+    with store.reading() as tx:
         rows = {
             slug: (price, original, stock)
-            for slug, price, original, stock in conn.execute(
+            for slug, price, original, stock in tx.fetch_all(
                 "SELECT slug, price, original_price, stock FROM product"
             )
         }
@@ -467,29 +492,38 @@ def test_times_are_relative_to_the_clock(tmp_path: Path) -> None:
     load_seed(store, SMALL_SEED, clock=FrozenClock(now))
     data = raw_seed()
 
-    def days(n: int) -> str:
-        return db_time(now + timedelta(days=n))
+    def days(n: int) -> datetime:
+        return now + timedelta(days=n)
 
-    with store.reading() as conn:
-        listed = dict(conn.execute("SELECT slug, listed_at FROM product"))
+    with store.reading() as tx:
+        listed = {
+            s: from_db_time(t) for s, t in tx.fetch_all("SELECT slug, listed_at FROM product")
+        }
         assert listed == {p["slug"]: days(-p["listed_days_ago"]) for p in data["products"]}
-        created = [r[0] for r in conn.execute("SELECT created_at FROM review ORDER BY id")]
+        created = [
+            from_db_time(r[0]) for r in tx.fetch_all("SELECT created_at FROM review ORDER BY id")
+        ]
         assert created == [days(-r["days_ago"]) for p in data["products"] for r in p["reviews"]]
-        ends = [r[0] for r in conn.execute("SELECT ends_at FROM promotion ORDER BY id")]
+        ends = [
+            from_db_time(r[0]) for r in tx.fetch_all("SELECT ends_at FROM promotion ORDER BY id")
+        ]
         assert ends == [
             days(x["ends_in_days"]) for p in data["products"] for x in p.get("promotions", [])
         ]
-        coupons = conn.execute(
-            "SELECT starts_at, ends_at, valid_days FROM coupon_template ORDER BY id"
-        )
+        coupons = [
+            (from_db_time(starts), from_db_time(ends), valid_days)
+            for starts, ends, valid_days in tx.fetch_all(
+                "SELECT starts_at, ends_at, valid_days FROM coupon_template ORDER BY id"
+            )
+        ]
         seeded = [c for s in data["shops"] for c in s.get("coupons", [])]
         seeded += data["platform_coupons"]
         seeded += [r["coupon"] for r in data["checkin_rewards"] for _ in r["days"]]
-        assert coupons.fetchall() == [
+        assert coupons == [
             (days(0), days(c.get("campaign_days", 365)), c["valid_days"]) for c in seeded
         ]
-        accounts = {r[0] for r in conn.execute("SELECT created_at FROM account")}
-        assert accounts == {"2031-02-03 13:45:30.123456"}
+        accounts = {from_db_time(r[0]) for r in tx.fetch_all("SELECT created_at FROM account")}
+        assert accounts == {now}  # to the microsecond
     store.close()
 
 
@@ -502,14 +536,14 @@ def test_open_store_creates_migrates_and_seeds_once(tmp_path: Path, clock: Froze
     store = open_store(path, clock=clock, seed_path=SMALL_SEED)
     assert not needs_setup(path)
     first = counts(store)
-    with store.reading() as conn:
-        hashes = conn.execute("SELECT password_hash FROM account").fetchall()
+    with store.reading() as tx:
+        hashes = tx.fetch_all("SELECT password_hash FROM account ORDER BY id")
     store.close()
     # a second opening neither migrates nor seeds again, even with an unusable seed
     again = open_store(path, clock=clock, seed_path=tmp_path / "missing.json")
     assert counts(again) == first == expected_counts(raw_seed())
-    with again.reading() as conn:
-        assert conn.execute("SELECT password_hash FROM account").fetchall() == hashes
+    with again.reading() as tx:
+        assert tx.fetch_all("SELECT password_hash FROM account ORDER BY id") == hashes
     again.close()
 
 
@@ -517,10 +551,10 @@ def test_open_store_on_an_empty_store_with_a_bad_seed(tmp_path: Path, clock: Fro
     path = tmp_path / "kstui.db"
     with pytest.raises(SeedError):
         open_store(path, clock=clock, seed_path=tmp_path / "missing.json")
-    store = Store(path)
-    with store.reading() as conn:
-        assert current_revision(conn) == HEAD_REVISION
-        assert not is_seeded(conn)
+    store = SqliteStore(path)
+    with store.reading() as tx:
+        assert current_revision(tx) == HEAD_REVISION
+        assert not is_seeded(tx)
     store.close()
 
 
@@ -539,6 +573,11 @@ def test_open_store_on_a_file_that_is_no_database(tmp_path: Path, clock: FrozenC
 
 
 # -- migrations -------------------------------------------------------------------------------
+
+
+def sqlalchemy_engine(store: Store) -> Any:
+    """The store's SQLAlchemy engine (what Alembic runs on)."""
+    return store.sqlalchemy_engine  # type: ignore[attr-defined]
 
 
 def _scripts() -> dict[str, str | None]:
@@ -569,48 +608,50 @@ def test_head_revision_is_the_newest_script() -> None:
 
 def test_ensure_schema_on_a_current_store(store: Store) -> None:
     assert ensure_schema(store) is False
-    with store.reading() as conn:
-        assert current_revision(conn) == HEAD_REVISION
+    with store.reading() as tx:
+        assert current_revision(tx) == HEAD_REVISION
 
 
 def test_ensure_schema_on_a_new_store(tmp_path: Path) -> None:
-    store = Store(tmp_path / "new.db")
-    with store.reading() as conn:
-        assert current_revision(conn) is None
+    store = SqliteStore(tmp_path / "new.db")
+    with store.reading() as tx:
+        assert current_revision(tx) is None
     assert ensure_schema(store) is True
     assert ensure_schema(store) is False
-    with store.reading() as conn:
-        assert current_revision(conn) == HEAD_REVISION
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert set(DATA_TABLES) <= tables
+    with store.reading() as tx:
+        assert current_revision(tx) == HEAD_REVISION
+        for table in (*DATA_TABLES, *search_tables(tx.engine)):
+            assert has_table(tx, table), table
     store.close()
 
 
 def test_a_store_from_a_newer_kstui(store: Store) -> None:
-    with store.writing() as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with store.writing() as tx:
+        tx.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreTooNew, match="9999"):
         ensure_schema(store)
     assert issubclass(StoreTooNew, StoreError)
-    with store.reading() as conn:
-        assert current_revision(conn) == "9999"
-        assert conn.execute("SELECT count(*) FROM product").fetchone()[0] == 12
+    with store.reading() as tx:
+        assert current_revision(tx) == "9999"
+        assert tx.fetch_value("SELECT count(*) FROM product") == 12
 
 
 def test_open_store_refuses_a_newer_store(store: Store, clock: FrozenClock) -> None:
-    with store.writing() as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with store.writing() as tx:
+        tx.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(StoreTooNew):
-        open_store(store.path, clock=clock, seed_path=SMALL_SEED)
+        open_store(store.location, clock=clock, seed_path=SMALL_SEED)
 
 
 def test_models_match_the_migrated_schema(store: Store) -> None:
     def not_fts(name: str | None, type_: str, _parent: object) -> bool:
         return not (
-            type_ == "table" and name is not None and name.startswith(("search_tri", "search_gram"))
+            type_ == "table"
+            and name is not None
+            and name.startswith(SEARCH_TABLES + POSTGRESQL_SEARCH_TABLES)
         )
 
-    with store.engine.connect() as connection:
+    with sqlalchemy_engine(store).connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_name": not_fts}
         )
@@ -619,9 +660,9 @@ def test_models_match_the_migrated_schema(store: Store) -> None:
 
 def test_the_comparison_sees_a_difference(store: Store) -> None:
     """The schema check above is not blind: an extra column is reported."""
-    with store.writing() as conn:
-        conn.execute("ALTER TABLE brand ADD COLUMN motto TEXT")
-    with store.engine.connect() as connection:
+    with store.writing() as tx:
+        tx.execute("ALTER TABLE brand ADD COLUMN motto TEXT")
+    with sqlalchemy_engine(store).connect() as connection:
         context = MigrationContext.configure(
             connection,
             opts={"include_name": lambda name, _type, _parent: not str(name).startswith("search_")},
@@ -631,24 +672,29 @@ def test_the_comparison_sees_a_difference(store: Store) -> None:
 
 
 def test_birth_dates_are_iso_dates(store: Store) -> None:
-    with store.reading() as conn:
+    with store.reading() as tx:
         dates = [
             r[0]
-            for r in conn.execute("SELECT birth_date FROM account WHERE birth_date IS NOT NULL")
+            for r in tx.fetch_all(
+                "SELECT birth_date FROM account WHERE birth_date IS NOT NULL ORDER BY id"
+            )
         ]
-    assert [date.fromisoformat(d) for d in dates] == [date(1990, 3, 7), date(2012, 5, 6)]
+    assert [from_db_date(d) for d in dates] == [date(1990, 3, 7), date(2012, 5, 6)]
 
 
-def test_foreign_keys_hold_after_loading(store: Store) -> None:
-    with store.reading() as conn:
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+def test_foreign_keys_hold_after_loading(sqlite_store: SqliteStore) -> None:
+    """SQLite checks foreign keys only as rows are written: the loaded file holds."""
+    with sqlite_store.reading() as tx:
+        assert tx.fetch_all("PRAGMA foreign_key_check") == []
+        assert tx.fetch_one("PRAGMA integrity_check") == ("ok",)
 
 
-def test_sqlite_rows_are_plain(store: Store) -> None:
-    with store.reading() as conn:
-        assert conn.row_factory is None
-        assert isinstance(conn, sqlite3.Connection)
+def test_sqlite_rows_are_plain(sqlite_store: SqliteStore) -> None:
+    with sqlite_store.reading() as tx:
+        assert isinstance(tx, SqliteTransaction)
+        assert isinstance(tx.connection, sqlite3.Connection)
+        assert tx.connection.row_factory is None
+        assert type(tx.fetch_one("SELECT 1, 'a'")) is tuple
 
 
 def test_autogenerate_finds_nothing_to_change(store: Store) -> None:
@@ -659,7 +705,7 @@ def test_autogenerate_finds_nothing_to_change(store: Store) -> None:
 
     from kstui.store.migrate import include_object
 
-    with store.engine.connect() as connection:
+    with sqlalchemy_engine(store).connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"include_object": include_object, "compare_type": True}
         )

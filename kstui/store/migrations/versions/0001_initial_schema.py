@@ -226,16 +226,19 @@ def upgrade() -> None:
     )
     # Full-text search, filled by kstui.store.search_index (rowid = product.id):
     # trigrams answer terms of 3+ characters, 1- and 2-character grams the shorter ones.
-    op.execute(
-        "CREATE VIRTUAL TABLE search_tri USING fts5("
-        "text, en, py, ini, tags, tokenize='trigram', detail=full)"
-    )
-    op.execute("CREATE VIRTUAL TABLE search_gram USING fts5(g, tokenize='unicode61', detail=none)")
+    # SQLite's FTS5 only; PostgreSQL's search tables (pg_trgm) come with 0005.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE search_tri USING fts5("
+            "text, en, py, ini, tags, tokenize='trigram', detail=full)"
+        )
+        op.execute("CREATE VIRTUAL TABLE search_gram USING fts5(g, tokenize='unicode61', detail=none)")
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE search_gram")
-    op.execute("DROP TABLE search_tri")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE search_gram")
+        op.execute("DROP TABLE search_tri")
     op.drop_table('review_photo')
     op.drop_table('spec_value')
     with op.batch_alter_table('review', schema=None) as batch_op:

@@ -47,6 +47,7 @@ def upgrade() -> None:
     op.create_index(
         'uq_linked_identity_account_provider', 'linked_identity', ['account_id', 'provider'],
         unique=True, sqlite_where=sa.text("provider IN ('wechat', 'qq')"),
+        postgresql_where=sa.text("provider IN ('wechat', 'qq')"),
     )
 
 

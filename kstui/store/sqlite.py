@@ -1,0 +1,332 @@
+"""The SQLite engine of the store interface: one file, pooled DB-API connections.
+
+Nothing is opened at import time. Every connection gets the store's pragmas (WAL,
+foreign keys, a busy timeout). Write transactions start with `BEGIN IMMEDIATE`, so two
+writers queue on SQLite's lock instead of one failing half-way with "database is
+locked" (SQLAlchemy's documented pysqlite recipe: the driver's own transaction handling
+is off and the BEGIN is ours). Connections are pooled per kind (reads, writes) so that
+their page caches and prepared statements stay warm.
+
+Datetimes are stored as naive UTC text with microseconds (what SQLAlchemy writes for the
+models' `DateTime` columns), so that they sort as text the way they sort as times.
+"""
+
+from __future__ import annotations
+
+import errno
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kstui.store.errors import (
+    ReadCancelled,
+    StoreBusy,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+    UniqueViolation,
+)
+from kstui.store.interface import Engine, Row
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine as SqlAlchemyEngine
+
+BUSY_TIMEOUT_MS = 15_000
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-32000",
+    "PRAGMA mmap_size=268435456",
+)
+READ_ONLY_PRAGMAS = tuple(p for p in PRAGMAS if "journal_mode" not in p)
+"""A read-only store keeps the journal mode it has (changing it is a write)."""
+_POOL_SIZE = 4
+
+
+def db_time(moment: datetime) -> str:
+    """A datetime as SQLite keeps it: naive UTC ISO text with microseconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds")
+
+
+def _adapt_date(value: date) -> str:
+    return value.isoformat()
+
+
+_adapters_registered = False
+
+
+def _register_adapters() -> None:
+    """Teach sqlite3 to bind datetimes and dates the way the store keeps them.
+
+    Done once per process; sqlite3's adapters are global (they also replace Python's
+    deprecated default ones, which wrote a `T` and no UTC conversion).
+    """
+    global _adapters_registered
+    if not _adapters_registered:
+        sqlite3.register_adapter(datetime, db_time)
+        sqlite3.register_adapter(date, _adapt_date)
+        _adapters_registered = True
+
+
+def translate_error(exc: sqlite3.Error, where: str) -> StoreError:
+    """The store's own error for a SQLite error (the engine's texts stop here)."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError) and text.startswith("UNIQUE constraint failed: "):
+        columns = [c.strip() for c in text.removeprefix("UNIQUE constraint failed: ").split(",")]
+        table = columns[0].split(".", 1)[0]
+        return UniqueViolation(
+            f"{where}: {text}", table=table, columns=tuple(c.split(".", 1)[-1] for c in columns)
+        )
+    if isinstance(exc, sqlite3.OperationalError):
+        if text == "interrupted":
+            return ReadCancelled(text)
+        if "locked" in text or "busy" in text:
+            return StoreBusy(f"{where}: {text}")
+        if "disk is full" in text or "disk I/O error" in text:
+            return StoreFull(f"{where}: {text}")
+        if "readonly" in text or "read-only" in text:
+            return StoreReadOnly(f"{where}: {text}")
+    return StoreError(f"{where}: {text}")
+
+
+class SqliteTransaction:
+    """A transaction on one pooled connection (see `kstui.store.interface.Transaction`)."""
+
+    __slots__ = ("connection", "_where")
+
+    def __init__(self, connection: sqlite3.Connection, where: str) -> None:
+        self.connection = connection
+        """The DB-API connection, for the engine's own modules (search) only."""
+        self._where = where
+
+    @property
+    def engine(self) -> Engine:
+        return "sqlite"
+
+    def execute(self, sql: str, /, **params: object) -> int:
+        try:
+            return self.connection.execute(sql, params).rowcount
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
+
+    def execute_many(self, sql: str, rows: Iterable[Mapping[str, object]], /) -> None:
+        try:
+            self.connection.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
+
+    def fetch_one(self, sql: str, /, **params: object) -> Row | None:
+        try:
+            row: Row | None = self.connection.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
+        return row
+
+    def fetch_all(self, sql: str, /, **params: object) -> list[Row]:
+        try:
+            return self.connection.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
+
+    def fetch_value(self, sql: str, /, **params: object) -> Any:
+        row = self.fetch_one(sql, **params)
+        return None if row is None else row[0]
+
+    def insert(self, sql: str, /, **params: object) -> int:
+        try:
+            row = self.connection.execute(sql + " RETURNING id", params).fetchone()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
+        return int(row[0])
+
+
+class SqliteStore:
+    """One kstui store in a SQLite file.
+
+    Args:
+        path: The SQLite file; its folder is created (mode 0700) if missing.
+        read_only: Open it without writing anything (a read-only file or folder).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        _register_adapters()
+        self.path = Path(path)
+        self._read_only = read_only
+        self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._writers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._closed = False
+
+    @property
+    def engine(self) -> Engine:
+        return "sqlite"
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def connect(self) -> sqlite3.Connection:
+        """Open a new DB-API connection in autocommit mode with the store's pragmas.
+
+        Raises:
+            StoreError: if the file cannot be opened as a database.
+        """
+        try:
+            if self._read_only:
+                conn = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                pragmas = READ_ONLY_PRAGMAS
+            else:
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                pragmas = PRAGMAS
+            for pragma in pragmas:
+                conn.execute(pragma)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, str(self.path)) from exc
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StoreFull(f"{self.path}: {exc}") from exc
+            raise StoreError(f"{self.path}: {exc}") from exc
+        return conn
+
+    @contextmanager
+    def reading(self) -> Iterator[SqliteTransaction]:
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = self.connect()
+        try:
+            yield SqliteTransaction(conn, str(self.path))
+        except sqlite3.Error as exc:
+            raise translate_error(exc, str(self.path)) from exc
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if self._closed or self._readers.qsize() >= _POOL_SIZE:
+                conn.close()
+            else:
+                self._readers.put(conn)
+
+    @contextmanager
+    def writing(self) -> Iterator[SqliteTransaction]:
+        if self._read_only:
+            raise StoreReadOnly(f"{self.path}: opened read-only")
+        try:
+            conn = self._writers.get_nowait()
+        except queue.Empty:
+            conn = self.connect()
+        healthy = False
+        try:
+            try:
+                with transaction(conn):
+                    yield SqliteTransaction(conn, str(self.path))
+            except sqlite3.Error as exc:
+                raise translate_error(exc, str(self.path)) from exc
+            healthy = True
+        except StoreError:
+            raise
+        except BaseException:  # a domain error: rolled back, the connection is fine
+            healthy = not conn.in_transaction
+            raise
+        finally:
+            # A connection is reused (its prepared statements stay warm) only when it is
+            # known to be clean; after a database error it is closed.
+            if healthy and not self._closed and self._writers.qsize() < _POOL_SIZE:
+                self._writers.put(conn)
+            else:
+                conn.close()
+
+    def read_group(self) -> SqliteReadGroup:
+        return SqliteReadGroup(self)
+
+    @cached_property
+    def sqlalchemy_engine(self) -> SqlAlchemyEngine:
+        """A SQLAlchemy engine over the same connections, for Alembic only."""
+        from sqlalchemy import create_engine, event
+
+        engine = create_engine(f"sqlite:///{self.path}", creator=self.connect)
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def close(self) -> None:
+        """Close pooled connections and the SQLAlchemy engine."""
+        self._closed = True
+        for pool in (self._readers, self._writers):
+            while True:
+                try:
+                    pool.get_nowait().close()
+                except queue.Empty:
+                    break
+        if "sqlalchemy_engine" in self.__dict__:
+            self.sqlalchemy_engine.dispose()
+
+
+class SqliteReadGroup:
+    """Reads that can be stopped together: the searches behind one search box.
+
+    Each keystroke starts a search; the one before it is no longer wanted, and its
+    query, possibly a long one, is interrupted instead of running to its end.
+    """
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._running: set[sqlite3.Connection] = set()
+
+    @contextmanager
+    def reading(self) -> Iterator[SqliteTransaction]:
+        with self._store.reading() as tx:
+            with self._lock:
+                self._running.add(tx.connection)
+            try:
+                yield tx
+            finally:
+                with self._lock:
+                    self._running.discard(tx.connection)
+
+    def cancel(self) -> None:
+        with self._lock:
+            for conn in self._running:
+                conn.interrupt()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run a block in one `BEGIN IMMEDIATE` transaction on an autocommit connection."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # some errors (a full disk) have rolled it back already
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
