@@ -26,7 +26,7 @@ from pathlib import Path
 from kstui.providers.clock import SystemClock
 from kstui.services.accounts.auth import login_with_password
 from kstui.services.errors import DomainError
-from kstui.store.db import Store
+from kstui.store.sqlite import SqliteStore
 
 ADULT, UNVERIFIED, PASSWORD = "13800138000", "13800138002", "Kstui2026"
 
@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.db"
         subprocess.run([sys.executable, "-m", "kstui", "--db", str(path), "seed"], check=True)
-        store, clock = Store(path), SystemClock()
+        store, clock = SqliteStore(path), SystemClock()
 
         def login(phone: str, password: str) -> Callable[[], object]:
             return lambda: login_with_password(store, phone, password, clock=clock, device="bench")
@@ -57,14 +57,15 @@ def main() -> None:
             "locked phone (6th wrong try)": [],
         }
         for n in range(rounds):
-            with store.writing() as conn:
-                conn.execute("DELETE FROM lockout")
+            with store.writing() as tx:
+                tx.execute("DELETE FROM lockout")
             rows["right password"].append(timed(login(ADULT, PASSWORD)))
             rows["wrong password, registered phone"].append(timed(login(UNVERIFIED, "Wrong2026x")))
             rows["wrong password, unknown phone"].append(timed(login(f"137{n:08d}", "Wrong2026x")))
             for _ in range(5):  # lock the phone
                 timed(login(ADULT, "Wrong2026x"))
             rows["locked phone (6th wrong try)"].append(timed(login(ADULT, "Wrong2026x")))
+        store.close()
     print(f"{'':36} {'median':>8} {'p95':>8}   (ms, {rounds} rounds)")
     for name, values in rows.items():
         p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
