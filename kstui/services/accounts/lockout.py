@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.store.interface import Transaction, from_db_time
 
 
@@ -28,8 +29,8 @@ class Lock:
     duration: timedelta
 
 
-PASSWORD_LOCK = Lock("password", 5, timedelta(minutes=30))
-PAYMENT_LOCK = Lock("payment", 5, timedelta(minutes=30))
+PASSWORD_LOCK = Lock("password", 5, DEFAULT_LIMITS.password_lock)
+PAYMENT_LOCK = Lock("payment", 5, DEFAULT_LIMITS.payment_lock)
 
 
 @dataclass(frozen=True)

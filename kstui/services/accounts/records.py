@@ -11,18 +11,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from kstui.providers.clock import Clock
 from kstui.services.accounts.errors import NotLoggedIn
 from kstui.services.accounts.identity import is_minor
 from kstui.services.accounts.lockout import PAYMENT_LOCK
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.store.coupon_grants import grant_new_user_coupons
 from kstui.store.enums import Role
 from kstui.store.interface import Transaction, from_db_date, from_db_time
 
-SESSION_TTL = timedelta(days=30)
-SECOND_FACTOR_TTL = timedelta(minutes=10)
+SESSION_TTL = DEFAULT_LIMITS.session
+SECOND_FACTOR_TTL = DEFAULT_LIMITS.second_factor
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from kstui.providers.clock import Clock
 from kstui.providers.sms import SIGNATURE, SmsGateway
 from kstui.services.accounts.errors import CodeRejected, DailySmsLimit, SendTooSoon
 from kstui.services.accounts.hashing import code_hasher, hash_secret, verify_secret
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.store.interface import Transaction, from_db_time
 from kstui.timefmt import CHINA
 
-CODE_TTL = timedelta(minutes=5)
-RESEND_INTERVAL = timedelta(seconds=60)
+CODE_TTL = DEFAULT_LIMITS.sms_code
+RESEND_INTERVAL = DEFAULT_LIMITS.sms_resend
 MAX_ATTEMPTS = 5
 DAILY_LIMIT = 10
 

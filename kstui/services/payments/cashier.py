@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from kstui.i18n import Localized
@@ -56,6 +56,7 @@ from kstui.services.payments.wallet import (
     credit,
     debit,
 )
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.store.enums import (
     CheckoutStatus,
     PaymentMethod,
@@ -66,7 +67,7 @@ from kstui.store.enums import (
 from kstui.store.interface import Store, StoreBusy, Transaction, from_db_time
 from kstui.timefmt import CHINA
 
-RECHARGE_TIMEOUT = timedelta(minutes=15)
+RECHARGE_TIMEOUT = DEFAULT_LIMITS.recharge_window
 """How long a recharge's QR code can be paid."""
 _CLOSE_ATTEMPTS = 20
 """How many times closing a checkout starts again because one of its trades was paid
@@ -543,10 +544,10 @@ def close_stale_recharges(store: Store, *, clock: Clock) -> int:
     with store.reading() as tx:
         stale = tx.fetch_all(
             "SELECT id, trade_no FROM payment WHERE purpose = :recharge AND status = :pending"
-            " AND created_at <= :since ORDER BY id",
+            " AND expires_at <= :now ORDER BY expires_at, id",
             recharge=PaymentPurpose.RECHARGE.value,
             pending=PaymentStatus.PENDING.value,
-            since=now - RECHARGE_TIMEOUT,
+            now=now,
         )
     closed = 0
     for payment_id, trade_no in stale:
@@ -765,8 +766,8 @@ def _new_payment(
     no = f"P{now.astimezone(CHINA):%y%m%d}{secrets.randbelow(10**12):012d}"
     row = tx.fetch_one(
         "INSERT INTO payment (no, idempotency_key, account_id, purpose, checkout_id, method,"
-        " amount, status, created_at, updated_at) VALUES (:no, :key, :account, :purpose,"
-        " :checkout, :method, :amount, :status, :now, :now)"
+        " amount, status, created_at, updated_at, expires_at) VALUES (:no, :key, :account,"
+        " :purpose, :checkout, :method, :amount, :status, :now, :now, :expires)"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
         no=no,
         key=key,
@@ -777,6 +778,7 @@ def _new_payment(
         amount=target.amount,
         status=PaymentStatus.PENDING.value,
         now=now,
+        expires=target.expires_at,
     )
     if row is None:
         return None

@@ -24,7 +24,10 @@ class Payment(SQLModel, table=True):
     payment, and its first result is returned again.
     """
 
-    __table_args__ = (Index("ix_payment_checkout", "checkout_id"),)
+    __table_args__ = (
+        Index("ix_payment_checkout", "checkout_id"),
+        Index("ix_payment_due", "purpose", "status", "expires_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     no: str = Field(max_length=24, unique=True)
@@ -37,6 +40,9 @@ class Payment(SQLModel, table=True):
     status: PaymentStatus = Field(sa_type=String(16))
     created_at: datetime
     updated_at: datetime
+    expires_at: datetime | None = None
+    """Until when the attempt may be paid: its checkout's deadline, or a recharge's
+    window (the catch-up closes recharges past it)."""
     trade_no: str | None = Field(default=None, max_length=32)
     card_last4: str | None = Field(default=None, max_length=4)
     failure: str | None = Field(default=None, max_length=32)

@@ -1,6 +1,8 @@
-"""world clock; PostgreSQL's search tables
+"""world clock; payments' deadlines; PostgreSQL's search tables
 
-The simulated world clock every process shares (one row). On PostgreSQL, the search
+The simulated world clock every process shares (one row). A payment attempt carries
+its deadline (`expires_at`): the catch-up closes recharges past it instead of working
+it out from their creation time. On PostgreSQL, the search
 documents that FTS5 keeps on SQLite: a table of documents with pg_trgm GIN indexes for
 substrings of 3+ characters and a GIN-indexed array of the 1–2-character grams and the
 filter tags.
@@ -56,6 +58,25 @@ def upgrade() -> None:
         "INSERT INTO world_clock (id, offset_us, speed, anchor_real, version)"
         " VALUES (1, 0, 1, CURRENT_TIMESTAMP, 0)"
     )
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.create_index('ix_payment_due', ['purpose', 'status', 'expires_at'], unique=False)
+    # Attempts already waiting keep the window they had (15 minutes for a recharge, the
+    # checkout's own deadline for a checkout).
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "UPDATE payment SET expires_at = strftime('%Y-%m-%d %H:%M:%f000',"
+            " created_at, '+15 minutes') WHERE purpose = 'recharge'"
+        )
+    else:
+        op.execute(
+            "UPDATE payment SET expires_at = created_at + interval '15 minutes'"
+            " WHERE purpose = 'recharge'"
+        )
+    op.execute(
+        "UPDATE payment SET expires_at = (SELECT pay_deadline FROM checkout"
+        " WHERE checkout.id = payment.checkout_id) WHERE purpose = 'checkout'"
+    )
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRESQL_SEARCH:
             op.execute(statement)
@@ -64,4 +85,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TABLE search_doc")
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index('ix_payment_due')
+    op.execute("ALTER TABLE payment DROP COLUMN expires_at")
     op.drop_table('world_clock')
