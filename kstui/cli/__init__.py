@@ -190,9 +190,11 @@ def _run_cli(args: list[str], lang: Lang) -> None:
 
 def _usage_error(t: Translator, error: Exception) -> NoReturn:
     """Bad command-line usage: a help text is printed as is, anything else as one line."""
+    from kstui.cli.click_texts import translate_help, translate_message
+
     message = getattr(error, "format_message", lambda: str(error))()
     if type(error).__name__ == "NoArgsIsHelpError":
-        print(message, file=sys.stderr)  # noqa: T201  (a help text keeps its lines)
+        print(translate_help(t, message), file=sys.stderr)  # noqa: T201  (keeps its lines)
     else:
-        err(t("app.cli.error", message=message))
+        err(t("app.cli.error", message=translate_message(t, message)))
     sys.exit(getattr(error, "exit_code", 2))

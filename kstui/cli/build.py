@@ -4,6 +4,7 @@ Imported only when a sub-command (or help) is asked for: plain `kstui` skips Typ
 No `from __future__ import annotations` here: Typer reads the options' annotations.
 """
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -47,8 +48,9 @@ def build_cli(lang: Lang = "zh") -> typer.Typer:
             chosen = parse_lang(lang_option)
         except UnknownLanguage:
             raise CliError(t("app.cli.bad_lang", lang=lang_option)) from None
-        if db is not None and ctx.get_parameter_source("database_url") is _command_line():
-            raise CliError(t("app.cli.db_and_url"))
+        from_env = os.environ.get(DATABASE_URL_ENV) or None
+        if db is not None and database_url is not None and database_url != from_env:
+            raise CliError(t("app.cli.db_and_url"))  # both given: which one was meant?
         ctx.obj = CliContext(
             Translator(chosen),
             db=db,
@@ -67,9 +69,3 @@ def build_cli(lang: Lang = "zh") -> typer.Typer:
     store.register(app, t)
     sim.register(app, t)
     return app
-
-
-def _command_line() -> object:
-    from click.core import ParameterSource
-
-    return ParameterSource.COMMANDLINE

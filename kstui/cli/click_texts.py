@@ -1,73 +1,42 @@
 """Click's and Typer's own texts (Usage, Options, "No such command", "Invalid value" …) in
 the CLI's language.
 
-Click marks them for gettext (`_("Usage:")`, `ngettext(…)`) and looks the functions up
-in its modules at call time, so replacing those two names in its modules routes every
-such text through the shop's `Translator`: a Chinese `kstui --help` or usage error has
-no English in it but the command and option names themselves.
+Typer's own parts (section headings, "default", "required") are marked for gettext and
+looked up at call time, so replacing `_` in their modules routes them through the shop's
+`Translator`. The copy of Click that Typer carries (`typer._click`) writes its texts
+directly, so its help pages are translated after they are made (`translate_help`) and its
+usage errors by their shape (`translate_message`), the known shapes listed in
+`SHAPES`. A Chinese `kstui --help` or usage error then has no English in it but the
+command and option names themselves.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 
 from kstui.i18n import Translator
 
 MESSAGES: dict[str, str] = {
-    "Usage:": "usage",
-    "Options": "options",
     "Arguments": "arguments",
+    "Options": "options",
     "Commands": "commands",
-    "Positional arguments": "arguments",
-    "Show this message and exit.": "help",
-    "Show the version and exit.": "version",
-    "No such command {name!r}.": "no_such_command",
-    "No such option {name!r}.": "no_such_option",
-    "Invalid value for {param_hint}: {message}": "invalid_value_for",
-    "Invalid value: {message}": "invalid_value",
-    "Missing argument": "missing_argument",
-    "Missing option": "missing_option",
-    "Missing parameter": "missing_parameter",
-    "Missing parameter: {param_name}": "missing_parameter_named",
-    "Missing {param_type}": "missing_type",
-    "Missing command.": "missing_command",
-    "Try '{command} {option}' for help.": "try_help",
-    "Error: {message}": "error",
     "default: {default}": "default",
     "required": "required",
     "env var: {var}": "env_var",
     "(dynamic)": "dynamic",
-    "{value!r} is not a valid {number_type}.": "not_a_number",
-    "{value} is not in the range {range}.": "out_of_range",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "not_a_boolean",
-    "Option {name!r} does not take a value.": "takes_no_value",
     "Aborted!": "aborted",
-    "Argument {name!r} takes {nargs} values.": "takes_values",
-    "Name '{name}' defined twice": "defined_twice",
+    "Missing command.": "missing_command",
+    "No such command {name!r}.": "no_such_command",
 }
-"""Click's message id → the last part of its key (`app.click.<part>`)."""
+"""The message ids of Typer's gettext calls → the last part of their key (`app.click.<part>`)."""
 
-PLURALS: dict[str, str] = {
-    "Option {name!r} requires an argument.": "requires_argument",
-    "Got unexpected extra argument ({args})": "extra_arguments",
-    "Did you mean {possibility}?": "did_you_mean",
-    "{value!r} is not one of {choices}.": "not_a_choice",
-    "Takes {nargs} values but 1 was given.": "wrong_count",
-}
-"""The singular message id of Click's `ngettext` calls → the last part of its key."""
+PLURALS: dict[str, str] = {}
+"""The singular message id of `ngettext` calls → the last part of its key (none in Typer)."""
 
-MODULES = (
-    "click.core",
-    "click.decorators",
-    "click.exceptions",
-    "click.formatting",
-    "click.parser",
-    "click.types",
-    "click.termui",
-    "click.utils",
-    "typer.core",
-)
+MODULES = ("typer.core",)
+"""The modules whose gettext calls are answered."""
 
 
 def translator_for_click(t: Translator) -> tuple[Callable[[str], str], Callable[..., str]]:
@@ -89,10 +58,65 @@ def translator_for_click(t: Translator) -> tuple[Callable[[str], str], Callable[
     return gettext, ngettext
 
 
+SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), part)
+    for pattern, part in (
+        (
+            r"No such option: (?P<name>\S+) \(Possible options: (?P<possibility>.+)\)",
+            "did_you_mean",
+        ),
+        (r"No such option: (?P<name>.+)", "no_such_option"),
+        (r"No such command '(?P<name>.+)'\.", "no_such_command"),
+        (
+            r"Invalid value for (?P<param_hint>'[^']*'(?: / '[^']*')*): (?P<message>.+)",
+            "invalid_value_for",
+        ),
+        (r"Invalid value: (?P<message>.+)", "invalid_value"),
+        (r"(?P<value>'.*') is not a valid (?:int|integer|float|number)\.", "not_a_number"),
+        (r"(?P<value>.+) is not in the range (?P<range>.+)\.", "out_of_range"),
+        (r"(?P<value>'.*') is not one of (?P<choices>.+)\.", "not_a_choice"),
+        (
+            r"(?P<value>'.*') is not a valid boolean\. Recognized values: (?P<states>.+)",
+            "not_a_boolean",
+        ),
+        (r"Missing argument (?P<name>'.+')\.", "missing_argument_named"),
+        (r"Missing option (?P<name>'.+')\.", "missing_option_named"),
+        (r"Missing parameter: (?P<param_name>.+)", "missing_parameter_named"),
+        (r"Option (?P<name>'.+') requires an argument\.", "requires_argument"),
+        (r"Option (?P<name>'.+') requires (?P<nargs>\d+) arguments\.", "takes_values"),
+        (r"Option (?P<name>'.+') does not take a value\.", "takes_no_value"),
+        (r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<args>.+)\)", "extra_arguments"),
+        (r"Missing command\.", "missing_command"),
+    )
+)
+"""The usage errors of Typer's Click, by shape → the last part of their key."""
+
+
+def translate_message(t: Translator, message: str) -> str:
+    """A usage error of Click in `t`'s language (as it was, if its shape is unknown)."""
+    for pattern, part in SHAPES:
+        match = pattern.fullmatch(message.strip())
+        if match is not None:
+            fields = match.groupdict()
+            if "message" in fields:
+                fields["message"] = translate_message(t, fields["message"])
+            return t(f"app.click.{part}").format(**fields)
+    return message
+
+
+_USAGE = re.compile(r"^(\s*)Usage: ", re.MULTILINE)
+
+
+def translate_help(t: Translator, text: str) -> str:
+    """A help page of Typer's Click with its fixed texts in `t`'s language."""
+    text = _USAGE.sub(lambda m: m.group(1) + t("app.click.usage"), text)
+    return text.replace("Show this message and exit.", t("app.click.help"))
+
+
 def install(t: Translator) -> None:
     """Make Click and Typer speak `t`'s language (for this process)."""
-    import click  # noqa: F401  (loads the modules below)
-    import typer  # noqa: F401
+    import typer  # loads the modules above
+    from typer._click.core import Context
 
     gettext, ngettext = translator_for_click(t)
     for name in MODULES:
@@ -103,3 +127,11 @@ def install(t: Translator) -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    original = getattr(Context.get_help, "__wrapped__", Context.get_help)
+
+    def get_help(self: Context) -> str:
+        return translate_help(t, original(self))
+
+    get_help.__wrapped__ = original  # type: ignore[attr-defined]
+    Context.get_help = get_help  # type: ignore[method-assign]
+    del typer

@@ -90,7 +90,7 @@ def test_show_product(capsys: pytest.CaptureFixture[str], store: Store) -> None:
         (["products", "search", "--brand", "nobrand"], "错误：没有这个品牌：nobrand"),
         (["products", "search", "x" * 10_000], "错误：搜索词太长了"),
         (["products", "search", "--limit", "0"], "错误：数量 0 超出范围"),
-        (["products", "search", "--bogus"], "错误：No such option: --bogus"),
+        (["products", "search", "--bogus"], "错误：没有这个选项：--bogus"),
         (["--lang", "fr"], "错误：不支持的语言：fr"),
     ],
 )
@@ -148,10 +148,15 @@ def test_first_run_creates_and_seeds_the_store(
 
 
 def test_help_works_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for args in ([], ["products"], ["products", "search"], ["products", "show"], ["seed"]):
+    commands = ([], ["products"], ["products", "search"], ["products", "show"], ["seed"], ["sms"],
+                ["sms", "outbox"], ["sim"], ["sim", "advance"], ["sim", "status"])  # fmt: skip
+    for args in commands:
         code, out, _ = run(capsys, *args, "--help")
         assert code == 0
-        assert "Usage" in out
+        assert out.startswith("用法：kstui"), (args, out)
+        code, out, _ = run(capsys, "--lang", "en", *args, "--help")
+        assert code == 0
+        assert out.startswith("Usage: kstui"), (args, out)
 
 
 def test_real_process_entry_point(store: Store) -> None:

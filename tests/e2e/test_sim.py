@@ -123,7 +123,8 @@ def test_two_processes_advancing_at_once_act_once(store: Store, unpaid: Placed) 
     assert read_state(store).offset - offset_before == timedelta(minutes=32)  # both count
 
 
-def test_status_lists_what_falls_due_and_the_limits(store: Store, unpaid: Placed) -> None:
+@pytest.mark.usefixtures("unpaid")
+def test_status_lists_what_falls_due_and_the_limits(store: Store) -> None:
     code, out, err = finish(kstui(store, "sim", "status", "--json"))
     assert (code, err) == (0, "")
     status = json.loads(out)

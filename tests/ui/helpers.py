@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from textual.app import App
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -52,10 +54,36 @@ def latest_code(store: Store, phone: str) -> str:
     return found.group()
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+def _busy(app: App[None]) -> bool:
+    """True while any message queue of the app, its screens or their widgets holds a
+    message, or a worker still runs."""
+    pumps: list[MessagePump] = [app]
+    for screen in app.screen_stack:
+        pumps.append(screen)
+        pumps.extend(screen.walk_children(with_self=False))
+    if any(not pump._message_queue.empty() for pump in pumps):
+        return True
+    return any(not worker.is_finished for worker in app.workers)
+
+
+async def settle(pilot: Pilot[None], *, rounds: int = 400) -> None:
+    """Wait until what the last key or click started is done: its messages handled and
+    the workers it started finished.
+
+    `pilot.pause()` alone waits until the process looks idle (its CPU time stops
+    advancing), and a test process starved of CPU on a loaded machine looks idle while
+    a click's messages are still queued: the click's service call would not have started
+    yet, and `wait_for_complete` would find nothing to wait for. So the queues themselves
+    are looked at, until they and the workers stay empty.
+    """
+    quiet = 0
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        quiet = 0 if _busy(pilot.app) else quiet + 1
+        if quiet == 2:
+            return
+    raise AssertionError("the app never settled")
 
 
 async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
