@@ -59,6 +59,7 @@ DATA_TABLES = (
     "account_event",
     "lockout",
     "sms_code",
+    "sms_quota",
     "sms_message",
     "review_photo",
     "review",

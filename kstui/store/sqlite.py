@@ -314,24 +314,6 @@ class SqliteReadGroup:
         self._lock = threading.Lock()
         self._running: set[sqlite3.Connection] = set()
 
-    def _connect_read_only(self) -> sqlite3.Connection:
-        """A connection that never writes: `mode=ro`; where even that cannot start (a WAL
-        store in a folder nobody may write: no `-shm` can be made), `immutable=1`, which
-        reads the file alone (nobody can be writing it then)."""
-        uri = self.path.resolve().as_uri()
-        conn = sqlite3.connect(
-            f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None, check_same_thread=False,
-        )  # fmt: skip
-        try:
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        except sqlite3.OperationalError:
-            conn.close()
-            conn = sqlite3.connect(
-                f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
-            )
-        return conn
-
     @contextmanager
     def reading(self) -> Iterator[SqliteTransaction]:
         with self._store.reading() as tx:

@@ -63,19 +63,7 @@ def send_code(
         DailySmsLimit: this phone had `DAILY_LIMIT` codes today.
     """
     now = clock.now()
-    last = tx.fetch_value("SELECT max(sent_at) FROM sms_code WHERE phone = :phone", phone=phone)
-    if last is not None:
-        wait = from_db_time(last) + RESEND_INTERVAL - now
-        if wait > timedelta(0):
-            raise SendTooSoon(seconds=math.ceil(wait.total_seconds()))
-    today = now.astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = tx.fetch_value(
-        "SELECT count(*) FROM sms_code WHERE phone = :phone AND sent_at >= :today",
-        phone=phone,
-        today=today,
-    )
-    if sent_today >= DAILY_LIMIT:
-        raise DailySmsLimit(limit=DAILY_LIMIT)
+    _take_quota(tx, phone, now)
     tx.execute(
         "UPDATE sms_code SET revoked_at = :now WHERE phone = :phone AND purpose = :purpose"
         " AND used_at IS NULL AND revoked_at IS NULL",
@@ -102,6 +90,38 @@ def send_code(
         at=now,
     )
     return now + RESEND_INTERVAL
+
+
+def _take_quota(tx: Transaction, phone: str, now: datetime) -> None:
+    """Count one text to `phone` against its quota, or refuse it (the row stays locked
+    until the transaction ends, so a second request at the same moment waits and is then
+    measured against this one).
+
+    Raises:
+        SendTooSoon, DailySmsLimit.
+    """
+    today = now.astimezone(CHINA).date()
+    counted = tx.fetch_one(
+        "INSERT INTO sms_quota (phone, day, sent, last_sent_at) VALUES (:phone, :day, 1, :now)"
+        " ON CONFLICT (phone) DO UPDATE SET"
+        " sent = CASE WHEN sms_quota.day = excluded.day THEN sms_quota.sent + 1 ELSE 1 END,"
+        " day = excluded.day, last_sent_at = excluded.last_sent_at"
+        " WHERE sms_quota.last_sent_at <= :resend_from"
+        " AND (sms_quota.day <> excluded.day OR sms_quota.sent < :limit)"
+        " RETURNING sent",
+        phone=phone,
+        day=today,
+        now=now,
+        resend_from=now - RESEND_INTERVAL,
+        limit=DAILY_LIMIT,
+    )
+    if counted is not None:
+        return
+    last = tx.fetch_value("SELECT last_sent_at FROM sms_quota WHERE phone = :phone", phone=phone)
+    wait = from_db_time(last) + RESEND_INTERVAL - now
+    if wait > timedelta(0):
+        raise SendTooSoon(seconds=math.ceil(wait.total_seconds()))
+    raise DailySmsLimit(limit=DAILY_LIMIT)
 
 
 def check_code(

@@ -15,6 +15,7 @@ from kstui.store.models.accounts import (
     Lockout,
     LoginSession,
     SmsCode,
+    SmsQuota,
 )
 from kstui.store.models.catalog import (
     FILTER_COLUMNS,
@@ -80,6 +81,7 @@ __all__ = [
     "Sku",
     "SmsCode",
     "SmsMessage",
+    "SmsQuota",
     "SpecValue",
     "Wallet",
     "WalletEntry",

@@ -53,6 +53,19 @@ class SmsCode(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class SmsQuota(SQLModel, table=True):
+    """How many codes a phone was sent on its last day (China time), and when the last
+    one went: one row per phone, updated in one conditional statement, so that two
+    requests at the same moment cannot both pass the limits."""
+
+    __tablename__ = "sms_quota"
+
+    phone: str = Field(max_length=11, primary_key=True)
+    day: date
+    sent: int
+    last_sent_at: datetime
+
+
 class LoginSession(SQLModel, table=True):
     """A device logged in to an account; the token itself is only known to the device."""
 

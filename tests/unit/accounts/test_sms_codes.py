@@ -197,6 +197,31 @@ def test_refused_send_writes_nothing(store: Store, clock: FrozenClock) -> None:
         assert tx.fetch_one("SELECT revoked_at FROM sms_code") == (None,)
 
 
+def test_requests_at_the_same_moment_send_one_text(store: Store, clock: FrozenClock) -> None:
+    """Six requests for one phone at once (six terminals, two servers): one text goes, the
+    others wait their minute; the phone's quota row serialises them on both engines."""
+    outcomes = together(6, lambda slot: send(store, clock, list(Purpose)[slot % len(Purpose)]))
+    sent = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(sent) == 1, outcomes
+    assert all(isinstance(o, SendTooSoon) for o in outcomes if o not in sent), outcomes
+    with store.reading() as tx:
+        assert len(outbox(tx, phone=PHONE)) == 1
+        assert tx.fetch_value("SELECT count(*) FROM sms_code WHERE phone = :p", p=PHONE) == 1
+
+
+def test_the_daily_limit_holds_under_concurrency(store: Store, clock: FrozenClock) -> None:
+    for _ in range(DAILY_LIMIT - 1):
+        send(store, clock)
+        clock.advance(RESEND_INTERVAL)
+    outcomes = together(4, lambda _: send(store, clock))
+    assert sum(not isinstance(o, BaseException) for o in outcomes) == 1, outcomes
+    clock.advance(RESEND_INTERVAL)
+    with pytest.raises(DailySmsLimit):
+        send(store, clock)
+    with store.reading() as tx:
+        assert len(outbox(tx, phone=PHONE)) == DAILY_LIMIT
+
+
 # -- checking ---------------------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
-"""world clock; payments' deadlines; PostgreSQL's search tables
+"""world clock; payments' deadlines; SMS quotas; PostgreSQL's search tables
 
 The simulated world clock every process shares (one row). A payment attempt carries
 its deadline (`expires_at`): the catch-up closes recharges past it instead of working
-it out from their creation time. On PostgreSQL, the search
+it out from their creation time. A phone's SMS quota (one a minute, ten a day) is a row
+of its own, counted by one conditional upsert. On PostgreSQL, the search
 documents that FTS5 keeps on SQLite: a table of documents with pg_trgm GIN indexes for
 substrings of 3+ characters and a GIN-indexed array of the 1–2-character grams and the
 filter tags.
@@ -58,6 +59,13 @@ def upgrade() -> None:
         "INSERT INTO world_clock (id, offset_us, speed, anchor_real, version)"
         " VALUES (1, 0, 1, CURRENT_TIMESTAMP, 0)"
     )
+    op.create_table('sms_quota',
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('sent', sa.Integer(), nullable=False),
+    sa.Column('last_sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('phone')
+    )
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.create_index('ix_payment_due', ['purpose', 'status', 'expires_at'], unique=False)
@@ -88,4 +96,5 @@ def downgrade() -> None:
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.drop_index('ix_payment_due')
     op.execute("ALTER TABLE payment DROP COLUMN expires_at")
+    op.drop_table('sms_quota')
     op.drop_table('world_clock')
