@@ -110,6 +110,7 @@ class KstuiApp(App[None]):
         if self.client.token:
             self._restore_login(self.client.token)
         if self.settings.catch_up_seconds and not self.store.read_only:
+            self._catch_up()  # at once: what fell due while closed, and the first watermark
             self.set_interval(self.settings.catch_up_seconds, self._catch_up)
         if self.settings.demo_speed > 1 and isinstance(self.clock, WorldClock):
             self._run_fast(self.settings.demo_speed)
