@@ -5,17 +5,21 @@ Usage (from the repository root, with the package installed):
     python bench/catalog.py                 # 100 000 and 1 000 000 products
     python bench/catalog.py --sizes 100000  # one size only
     python bench/catalog.py --fresh         # rebuild the stores instead of reusing them
+    python bench/catalog.py --postgres --sizes 100000   # on a throwaway PostgreSQL server
+    python bench/catalog.py --database-url postgresql://…/kstui_bench --sizes 100000
 
 Stores are built with `kstui seed` and `kstui seed --synthetic N` into bench/.cache/ and
-reused by later runs. Every figure is a median and a p95 over repeated runs inside
-this one process (or, for the first frame, over repeated whole processes), printed
-as a table: the machines are noisy, so compare ratios taken in the same run.
+reused by later runs (on PostgreSQL: into the given database, or a throwaway server's).
+Every figure is a median and a p95 over repeated runs inside this one process (or, for
+the first frame, over repeated whole processes), printed as a table: the machines are
+noisy, so compare ratios taken in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fcntl
 import gc
 import os
@@ -30,9 +34,12 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CACHE = HERE / ".cache"
 KEYSTROKE_REPEATS = 15
 NAVIGATION_KEYS = 60
@@ -78,14 +85,19 @@ QUERIES: list[tuple[str, str, dict[str, object]]] = [
 ]  # fmt: skip
 
 
-def build_store(size: int, fresh: bool) -> Path:
-    """A store with the demo seed plus `size` synthetic products (cached)."""
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"catalog-{size}.db"
-    if fresh and path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    kstui = [sys.executable, "-m", "kstui", "--db", str(path)]
+def build_store(size: int, fresh: bool, url: str = "") -> str:
+    """A store with the demo seed plus `size` synthetic products: a cached SQLite file, or
+    the PostgreSQL database at `url` (its location either way)."""
+    if url:
+        location, where = url, ["--database-url", url]
+    else:
+        CACHE.mkdir(exist_ok=True)
+        path = CACHE / f"catalog-{size}.db"
+        if fresh and path.exists():
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        location, where = str(path), ["--db", str(path)]
+    kstui = [sys.executable, "-m", "kstui", *where]
     started = time.perf_counter()
     subprocess.run([*kstui, "seed"], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(
@@ -94,11 +106,30 @@ def build_store(size: int, fresh: bool) -> Path:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    with sqlite3.connect(path) as conn:
-        count = conn.execute("SELECT count(*) FROM product").fetchone()[0]
+    from kstui.store.bootstrap import connect
+
+    store = connect(location)
+    with store.reading() as tx:
+        count = tx.fetch_value("SELECT count(*) FROM product")
+    store.close()
     took = time.perf_counter() - started
-    print(f"store: {count:,} products, {path.stat().st_size / 1e6:,.0f} MB ({took:.0f} s)")
-    return path
+    size_note = "" if url else f", {Path(location).stat().st_size / 1e6:,.0f} MB"
+    print(f"store: {count:,} products{size_note} ({took:.0f} s)")
+    return location
+
+
+@contextlib.contextmanager
+def throwaway_postgres(size: int) -> Iterator[str]:
+    """A new database on a throwaway PostgreSQL server (tests/pg_server.py)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg_server import PgServer, find_bin_dir
+
+    server = PgServer(find_bin_dir())
+    try:
+        server.start()
+        yield server.url(server.new_database(prefix=f"catalog{size}"))
+    finally:
+        server.stop()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -107,7 +138,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
 
 
-async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
+async def measure_app(location: str) -> tuple[dict[str, list[float]], list[float]]:
     """Keystroke → results drawn per query kind, and navigation key → frame, in ms."""
     os.environ.setdefault("TEXTUAL_FPS", "120")  # as `kstui` does (kstui/cli.py)
     from textual.widgets import Input
@@ -116,17 +147,20 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     from kstui.providers.clock import SystemClock
     from kstui.screens.catalog import CatalogScreen
     from kstui.services.catalog.listing import CatalogQuery, Sort
-    from kstui.settings import Settings
-    from kstui.store.db import Store
+    from kstui.settings import Settings, store_home
+    from kstui.store.bootstrap import connect, is_database_url
     from kstui.widgets.product_list import ProductList
 
-    store = Store(path)
-    app = create_app(Settings(db_path=path, animations=False), store, SystemClock())
-    with store.reading() as conn:
-        top, leaf = conn.execute(
+    store = connect(location)
+    home = store_home(location if is_database_url(location) else Path(location))
+    app = create_app(Settings(db_path=home, animations=False), store, SystemClock())
+    with store.reading() as tx:
+        found = tx.fetch_one(
             "SELECT top_category_id, category_id FROM product WHERE name_zh LIKE '%耳机%' LIMIT 1"
-        ).fetchone()
-        brands = [r[0] for r in conn.execute("SELECT id FROM brand ORDER BY id LIMIT 4")]
+        )
+        assert found is not None
+        top, leaf = found
+        brands = [r[0] for r in tx.fetch_all("SELECT id FROM brand ORDER BY id LIMIT 4")]
     timings: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         gc.freeze()  # as `kstui` does once the app is built (kstui/cli.py)
@@ -190,7 +224,7 @@ async def measure_app(path: Path) -> tuple[dict[str, list[float]], list[float]]:
     return timings, navigation
 
 
-def _key(name: str) -> object:
+def _key(name: str) -> Any:
     from textual import events
 
     return events.Key(name, None)
@@ -228,15 +262,16 @@ def first_frame(argv: list[str], marker: str, env: dict[str, str]) -> float:
         os.close(fd)
 
 
-def first_frames(path: Path) -> dict[str, list[float]]:
+def first_frames(location: str) -> dict[str, list[float]]:
     """Whole-process first frames: a bare Textual app with one table, and kstui."""
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
     kstui = shutil.which("kstui") or "kstui"
+    where = ["--database-url" if location.startswith("postgres") else "--db", location]
     runs: dict[str, list[float]] = {"bare": [], "kstui frame": [], "kstui results": []}
     for _ in range(FIRST_FRAME_RUNS):  # interleaved, so that drift hits all alike
         runs["bare"].append(first_frame([sys.executable, "-c", BARE_APP], "BAREMARK", env))
-        runs["kstui frame"].append(first_frame([kstui, "--db", str(path)], "快手小店", env))
-        runs["kstui results"].append(first_frame([kstui, "--db", str(path)], "已售", env))
+        runs["kstui frame"].append(first_frame([kstui, *where], "快手小店", env))
+        runs["kstui results"].append(first_frame([kstui, *where], "已售", env))
     return runs
 
 
@@ -254,26 +289,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--db", type=Path, help="measure this existing store instead")
+    parser.add_argument(
+        "--postgres", action="store_true", help="on a throwaway PostgreSQL server instead"
+    )
+    parser.add_argument("--database-url", default="", help="on this PostgreSQL database instead")
     args = parser.parse_args(argv)
     print(
         f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, cpus {os.cpu_count()}"
     )
     targets = [(0, args.db)] if args.db else [(int(s), None) for s in args.sizes.split(",")]
     for size, given in targets:
-        print(f"\n=== {given or f'{size:,} synthetic products'} ===")
-        path = given or build_store(size, args.fresh)
-        timings, navigation = asyncio.run(measure_app(path))
-        report("search keystroke → results drawn", timings)
-        every = [v for values in timings.values() for v in values]
-        print(f"  {'ALL QUERIES':44} {statistics.median(every):8.1f}ms {pct(every, 0.95):7.1f}ms"
-              f"  {len(every)}")  # fmt: skip
-        report("list navigation key → frame", {"down": navigation})
-        frames = first_frames(path)
-        report("first frame, whole process (120×40 pty)", frames, scale=1000)
-        bare = statistics.median(frames["bare"])
-        for name in ("kstui frame", "kstui results"):
-            ratio = statistics.median(frames[name]) / bare
-            print(f"  ratio {name} / bare app with one table: {ratio:.2f}")
+        with contextlib.ExitStack() as stack:
+            url = args.database_url
+            if args.postgres and not given:
+                url = stack.enter_context(throwaway_postgres(size))
+            engine = "postgresql" if url else "sqlite"
+            print(f"\n=== {given or f'{size:,} synthetic products'} on {engine} ===")
+            location = str(given) if given else build_store(size, args.fresh, url)
+            measure(location)
+
+
+def measure(location: str) -> None:
+    """Print every figure of the store at `location`."""
+    timings, navigation = asyncio.run(measure_app(location))
+    report("search keystroke → results drawn", timings)
+    every = [v for values in timings.values() for v in values]
+    print(f"  {'ALL QUERIES':44} {statistics.median(every):8.1f}ms {pct(every, 0.95):7.1f}ms"
+          f"  {len(every)}")  # fmt: skip
+    report("list navigation key → frame", {"down": navigation})
+    frames = first_frames(location)
+    report("first frame, whole process (120×40 pty)", frames, scale=1000)
+    bare = statistics.median(frames["bare"])
+    for name in ("kstui frame", "kstui results"):
+        ratio = statistics.median(frames[name]) / bare
+        print(f"  ratio {name} / bare app with one table: {ratio:.2f}")
 
 
 if __name__ == "__main__":

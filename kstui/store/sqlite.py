@@ -14,10 +14,12 @@ models' `DateTime` columns), so that they sort as text the way they sort as time
 from __future__ import annotations
 
 import errno
+import operator
 import queue
+import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -100,6 +102,37 @@ def translate_error(exc: sqlite3.Error, where: str) -> StoreError:
     return StoreError(f"{where}: {text}")
 
 
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_Positional = tuple[str, Callable[[Mapping[str, object]], tuple[object, ...]]]
+_positional: dict[str, _Positional] = {}
+
+
+def positional(sql: str) -> _Positional:
+    """The statement with `?` placeholders, and what picks its values out of the named
+    parameters in order: sqlite3 binds a tuple about twice as fast as a mapping (it
+    looks a mapping's names up one by one through new string objects)."""
+    found = _positional.get(sql)
+    if found is None:
+        names = _NAMED.findall(sql)
+        text = _NAMED.sub("?", sql)
+        pick: Callable[[Mapping[str, object]], tuple[object, ...]]
+        if not names:
+            pick = _no_values
+        elif len(names) == 1:
+            one = names[0]
+            pick = lambda params: (params[one],)  # noqa: E731
+        else:
+            pick = operator.itemgetter(*names)
+        found = (text, pick)
+        if len(_positional) < 10_000:  # statements are a fixed set; IN lists vary
+            _positional[sql] = found
+    return found
+
+
+def _no_values(_params: Mapping[str, object]) -> tuple[object, ...]:
+    return ()
+
+
 class SqliteTransaction:
     """A transaction on one pooled connection (see `kstui.store.interface.Transaction`)."""
 
@@ -115,27 +148,31 @@ class SqliteTransaction:
         return "sqlite"
 
     def execute(self, sql: str, /, **params: object) -> int:
+        text, pick = positional(sql)
         try:
-            return self.connection.execute(sql, params).rowcount
+            return self.connection.execute(text, pick(params)).rowcount
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
     def execute_many(self, sql: str, rows: Iterable[Mapping[str, object]], /) -> None:
+        text, pick = positional(sql)
         try:
-            self.connection.executemany(sql, rows)
+            self.connection.executemany(text, map(pick, rows))
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
     def fetch_one(self, sql: str, /, **params: object) -> Row | None:
+        text, pick = positional(sql)
         try:
-            row: Row | None = self.connection.execute(sql, params).fetchone()
+            row: Row | None = self.connection.execute(text, pick(params)).fetchone()
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
         return row
 
     def fetch_all(self, sql: str, /, **params: object) -> list[Row]:
+        text, pick = positional(sql)
         try:
-            return self.connection.execute(sql, params).fetchall()
+            return self.connection.execute(text, pick(params)).fetchall()
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
@@ -144,11 +181,15 @@ class SqliteTransaction:
         return None if row is None else row[0]
 
     def insert(self, sql: str, /, **params: object) -> int:
+        # The rowid is the `id` of every table with an INTEGER PRIMARY KEY `id`; reading
+        # it costs nothing, where `RETURNING id` costs a result row (~17 µs an insert).
+        text, pick = positional(sql)
         try:
-            row = self.connection.execute(sql + " RETURNING id", params).fetchone()
+            rowid = self.connection.execute(text, pick(params)).lastrowid
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
-        return int(row[0])
+        assert rowid is not None
+        return rowid
 
 
 class SqliteStore:

@@ -62,7 +62,12 @@ def search_tables(engine: Engine) -> tuple[str, ...]:
     return SEARCH_TABLES if engine == "sqlite" else POSTGRESQL_SEARCH_TABLES
 
 
-KEYS = {"lockout": "scope, subject", "wallet": "account_id", "gateway_trade": "trade_no"}
+KEYS = {
+    "lockout": "scope, subject",
+    "wallet": "account_id",
+    "gateway_trade": "trade_no",
+    "sms_quota": "phone",
+}
 """The key of each shop table that has no `id`."""
 SEARCH_KEYS = {"search_tri": "rowid", "search_gram": "rowid", "search_doc": "product_id"}
 """The product id of each search table's row (FTS5 tables: its rowid)."""
