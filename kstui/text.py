@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064]")
-"""C0/C1 controls (escape sequences start with one), zero-width and direction marks."""
+_CONTROL = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ud800-\udfff]"
+)
+"""C0/C1 controls (escape sequences start with one), zero-width and direction marks, and
+lone surrogates (half of a UTF-16 pair: no encoding can write one, so neither a
+terminal nor either engine takes it)."""
 
 
 def printable(text: str, *, lines: bool = False) -> str:
@@ -30,5 +34,5 @@ def escape_controls(text: str) -> str:
     return _CONTROL_OR_NEWLINE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
-_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n\ud800-\udfff]")
-"""The characters `printable` drops, newlines and lone surrogates too."""
+_CONTROL_OR_NEWLINE = re.compile(_CONTROL.pattern[:-1] + r"\n]")
+"""The characters `printable` drops, and newlines."""

@@ -60,6 +60,16 @@ def test_usage_errors_are_chinese_in_the_chinese_cli(
     assert not any(english in err for english in ENGLISH_CLICK), err
 
 
+@pytest.mark.parametrize("huge", ["9223372036854775808", "99999999999999999999999"])
+def test_an_id_too_big_for_any_store_is_no_such_product(
+    capsys: pytest.CaptureFixture[str], store: Store, huge: str
+) -> None:
+    code, out, err = run(capsys, "--db", str(store.path), "products", "show", huge)
+    assert code == 1
+    assert out == ""
+    assert err.strip() == f"错误：商品不存在或已下架：{huge}"
+
+
 def test_help_is_chinese_through_and_through(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0

@@ -11,6 +11,7 @@ from kstui.i18n import Localized
 from kstui.providers.clock import Clock
 from kstui.services.catalog.errors import InvalidLimit, ProductNotFound
 from kstui.services.catalog.shipping import ShippingTemplate
+from kstui.services.ids import MAX_ID, storable
 from kstui.store.enums import CouponKind, PromotionKind, ReturnPolicy
 from kstui.store.interface import Transaction, from_db_time, in_list
 
@@ -208,6 +209,8 @@ def product_detail(tx: Transaction, product_id: int, *, clock: Clock) -> Product
     Raises:
         ProductNotFound: if there is no such product.
     """
+    if not storable(product_id):
+        raise ProductNotFound(id=product_id)
     row = tx.fetch_one(
         """
         SELECT p.id, p.name_zh, p.name_en, p.description_zh, p.description_en,
@@ -249,12 +252,16 @@ def product_detail(tx: Transaction, product_id: int, *, clock: Clock) -> Product
 
 def picture_png(tx: Transaction, picture_id: int) -> bytes | None:
     """The PNG bytes of a stored picture, or None if it is gone."""
+    if not storable(picture_id):
+        return None
     png = tx.fetch_value("SELECT png FROM picture WHERE id = :id", id=picture_id)
     return None if png is None else bytes(png)
 
 
 def shop_coupons(tx: Transaction, shop_id: int, *, clock: Clock) -> list[CouponInfo]:
     """Coupons of a shop that are running now and not all claimed, smallest threshold first."""
+    if not storable(shop_id):
+        return []
     rows = tx.fetch_all(
         """
         SELECT id, title_zh, title_en, kind, threshold, amount_off, pay_percent, ends_at,
@@ -292,6 +299,8 @@ def reviews(
     """A page of a product's reviews, newest first; only those with photos if asked."""
     if not 1 <= limit <= 100 or offset < 0:
         raise InvalidLimit(limit=limit, max=100)
+    if not storable(product_id) or offset >= MAX_ID:
+        return ReviewPage(reviews=[], has_more=False)
     # An equality with a bool (not a bare `r.has_photos`) lets SQLite use the index on
     # (product_id, has_photos, created_at); PostgreSQL compares booleans.
     photo_filter, photo_params = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kstui.i18n import Localized
 from kstui.services.catalog.products import parse_spec_key
 from kstui.services.catalog.shipping import ShippingTemplate
+from kstui.services.ids import storable_ids
 from kstui.store.interface import Transaction, in_list
 
 MAX_QUANTITY = 99
@@ -51,7 +52,7 @@ class ShopForSale:
 
 def skus_for_sale(tx: Transaction, sku_ids: Iterable[int]) -> dict[int, SkuForSale]:
     """The SKUs that exist among `sku_ids`, by id (in ascending id order)."""
-    ids = sorted(set(sku_ids))
+    ids = sorted(set(storable_ids(sku_ids)))
     if not ids:
         return {}
     ids_sql, params = in_list("sku", ids)

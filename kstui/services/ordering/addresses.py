@@ -32,6 +32,7 @@ from kstui.services.accounts.errors import InvalidPhone
 from kstui.services.accounts.identity import mask_phone, normalize_phone
 from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
+from kstui.services.ids import storable
 from kstui.services.ordering.divisions import InvalidRegion, check_region, region_text
 from kstui.store.interface import Store, Transaction
 from kstui.text import has_control
@@ -208,6 +209,8 @@ def address_of(tx: Transaction, account_id: int, address_id: int) -> Address:
     Raises:
         AddressNotFound: no such address in this account's book.
     """
+    if not storable(address_id):
+        raise AddressNotFound(id=address_id)
     row = tx.fetch_one(
         f"SELECT {_COLUMNS} FROM address WHERE id = :id AND account_id = :account",
         id=address_id,
@@ -332,6 +335,8 @@ def update_address(
     data = check_address(data)
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
+        if not storable(address_id):
+            raise AddressNotFound(id=address_id)
         # The default first: every move of the default locks the old default before the
         # new one, so two sessions moving it wait for each other instead of deadlocking.
         if data.make_default and not _make_default(tx, account_id, address_id):
@@ -363,6 +368,8 @@ def delete_address(store: Store, token: str, address_id: int, *, clock: Clock) -
     """
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
+        if not storable(address_id):
+            raise AddressNotFound(id=address_id)
         gone = tx.fetch_one(
             "DELETE FROM address WHERE id = :id AND account_id = :account RETURNING is_default",
             id=address_id,
@@ -390,6 +397,6 @@ def set_default(store: Store, token: str, address_id: int, *, clock: Clock) -> A
     """
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
-        if not _make_default(tx, account_id, address_id):
+        if not storable(address_id) or not _make_default(tx, account_id, address_id):
             raise AddressNotFound(id=address_id)
         return address_of(tx, account_id, address_id)

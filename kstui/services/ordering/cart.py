@@ -22,6 +22,7 @@ from kstui.providers.clock import Clock
 from kstui.services.accounts.records import session_account
 from kstui.services.catalog.sku_sales import SkuForSale, shops_for_sale, skus_for_sale
 from kstui.services.errors import DomainError
+from kstui.services.ids import storable, storable_ids
 from kstui.services.ordering.coupons import usable_offers
 from kstui.services.ordering.pricing import PricedCheckout, ShopGoods, best_selection, price
 from kstui.store.interface import Store, Transaction, in_list
@@ -229,7 +230,7 @@ def select_lines(
                 account=account_id,
             )
             return
-        ids, params = in_list("line", sorted(set(line_ids)))
+        ids, params = in_list("line", sorted(set(storable_ids(line_ids))))
         tx.execute(
             "UPDATE cart_line SET selected = :selected"
             f" WHERE account_id = :account AND id IN {ids}",
@@ -243,7 +244,7 @@ def remove_lines(store: Store, token: str, line_ids: Sequence[int], *, clock: Cl
     """Delete lines from the cart; how many were deleted."""
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
-        ids, params = in_list("line", sorted(set(line_ids)))
+        ids, params = in_list("line", sorted(set(storable_ids(line_ids))))
         return tx.execute(
             f"DELETE FROM cart_line WHERE account_id = :account AND id IN {ids}",
             account=account_id,
@@ -305,6 +306,8 @@ def _sku(tx: Transaction, sku_id: int) -> SkuForSale:
 
 
 def _line_sku(tx: Transaction, account_id: int, line_id: int) -> int:
+    if not storable(line_id):
+        raise CartLineNotFound()
     row = tx.fetch_one(
         "SELECT sku_id FROM cart_line WHERE id = :id AND account_id = :account",
         id=line_id,

@@ -23,6 +23,7 @@ from kstui.i18n import Localized
 from kstui.providers.clock import Clock
 from kstui.services.accounts.records import session_account
 from kstui.services.errors import DomainError
+from kstui.services.ids import storable
 from kstui.services.ordering.pricing import CouponOffer
 from kstui.store.coupon_grants import grant
 from kstui.store.enums import CouponKind, CouponScope
@@ -152,6 +153,8 @@ def claim(store: Store, token: str, template_id: int, *, clock: Clock) -> HeldCo
     now = clock.now()
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
+        if not storable(template_id):
+            raise CouponGone()
         row = tx.fetch_one(
             "SELECT new_user, checkin_day FROM coupon_template WHERE id = :id", id=template_id
         )

@@ -475,7 +475,9 @@ def test_a_changed_total_refuses_the_submit(
     assert held
 
 
-@pytest.mark.parametrize("note", ["很" * 101, "请\x07响铃", "a\u202eb", "第一行\n第二行"])
+@pytest.mark.parametrize(
+    "note", ["很" * 101, "请\x07响铃", "a\u202eb", "第一行\n第二行", "半个\udc80字"]
+)
 def test_an_invalid_note_is_refused(
     store: Store, clock: FrozenClock, shopper: str, s: Skus, home: int, note: str
 ) -> None:
@@ -528,6 +530,11 @@ def test_an_invalid_invoice_is_refused(
         place(
             store, shopper, clock, {s.dress: 1}, address_id=home,
             invoice=InvoiceRequest(InvoiceKind.COMPANY, "某某科技有限公司", "91310115MA1K3BTP2C"),
+        )  # fmt: skip
+    with pytest.raises(InvalidInvoice):  # a lone surrogate would fail at the INSERT
+        place(
+            store, shopper, clock, {s.dress: 1}, address_id=home,
+            invoice=InvoiceRequest(InvoiceKind.PERSONAL, "张\ud83d三", ""),
         )  # fmt: skip
     assert dump(store) == before
     place(

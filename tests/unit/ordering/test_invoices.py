@@ -118,6 +118,7 @@ def test_company_names_are_kept_as_typed() -> None:
         (PERSONAL, "张\x1b[31m三", {"reason": "title_chars"}),
         (COMPANY, "示例\n有限公司", {"reason": "title_chars"}),
         (COMPANY, "示例\u202e有限公司", {"reason": "title_chars"}),  # a direction override
+        (COMPANY, "示例\ud800有限公司", {"reason": "title_chars"}),  # a lone surrogate
     ],
 )
 def test_titles_refused(kind: InvoiceKind, typed: str, params: dict[str, object]) -> None:
