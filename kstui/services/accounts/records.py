@@ -210,6 +210,13 @@ def session_account(tx: Transaction, token: str, *, clock: Clock) -> int:
     return int(found)
 
 
+def lock_account(tx: Transaction, account_id: int) -> None:
+    """Take the account row's lock for the rest of the transaction (a no-op update of a
+    column no key or index holds): another transaction counting or adding things the
+    account owns (cart lines, addresses) waits for this one, on either engine."""
+    tx.execute("UPDATE account SET nickname = nickname WHERE id = :account", account=account_id)
+
+
 def record_event(
     tx: Transaction, account_id: int, kind: str, at: datetime, detail: str = ""
 ) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 from kstui.providers.clock import Clock
 from kstui.services.accounts.errors import InvalidPhone
 from kstui.services.accounts.identity import mask_phone, normalize_phone
-from kstui.services.accounts.records import session_account
+from kstui.services.accounts.records import lock_account, session_account
 from kstui.services.errors import DomainError
 from kstui.services.ids import storable
 from kstui.services.ordering.divisions import InvalidRegion, check_region, region_text
@@ -295,9 +295,7 @@ def add_address(store: Store, token: str, data: AddressInput, *, clock: Clock) -
     now = clock.now()
     with store.writing() as tx:
         account_id = session_account(tx, token, clock=clock)
-        # The account row's lock (a no-op update of a column no key or index holds):
-        # another addition to this book waits for this one before counting it.
-        tx.execute("UPDATE account SET nickname = nickname WHERE id = :account", account=account_id)
+        lock_account(tx, account_id)  # another addition to this book waits to count it
         count = tx.fetch_value(
             "SELECT COUNT(*) FROM address WHERE account_id = :account", account=account_id
         )

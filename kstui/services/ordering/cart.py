@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from kstui.i18n import Localized
 from kstui.providers.clock import Clock
-from kstui.services.accounts.records import session_account
+from kstui.services.accounts.records import lock_account, session_account
 from kstui.services.catalog.sku_sales import SkuForSale, shops_for_sale, skus_for_sale
 from kstui.services.errors import DomainError
 from kstui.services.ids import storable, storable_ids
@@ -154,7 +154,7 @@ def add_to_cart(store: Store, token: str, sku_id: int, quantity: int, *, clock: 
             )
             _check_addition(sku, held or 0, quantity)
             if held is None:  # a new line: counted with the account row's lock taken
-                _lock_account(tx, account_id)
+                lock_account(tx, account_id)
                 lines = tx.fetch_value(
                     "SELECT COUNT(*) FROM cart_line WHERE account_id = :account",
                     account=account_id,
@@ -175,13 +175,6 @@ def add_to_cart(store: Store, token: str, sku_id: int, quantity: int, *, clock: 
             if total is not None:
                 return int(total)
             # The line grew since it was read (another session): checked again against it.
-
-
-def _lock_account(tx: Transaction, account_id: int) -> None:
-    """Take the account row's lock (a no-op update of a column no key or index holds):
-    another session adding a line waits for this one before counting the cart, so the
-    cart never exceeds `MAX_LINES` (on PostgreSQL too)."""
-    tx.execute("UPDATE account SET nickname = nickname WHERE id = :account", account=account_id)
 
 
 def _check_addition(sku: SkuForSale, held: int, quantity: int) -> None:

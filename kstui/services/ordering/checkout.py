@@ -50,12 +50,13 @@ from kstui.services.ordering.pricing import (
     shortfall,
 )
 from kstui.services.ordering.states import ORDERS
+from kstui.services.time_limits import DEFAULT_LIMITS
 from kstui.store.enums import CheckoutStatus, InvoiceKind, OrderStatus, PaymentMethod
 from kstui.store.interface import Store, Transaction, UniqueViolation, from_db_time
 from kstui.text import has_control
 from kstui.timefmt import CHINA
 
-PAY_TIMEOUT = timedelta(minutes=15)
+PAY_TIMEOUT = DEFAULT_LIMITS.pay_window
 """An unpaid checkout cancels itself this long after it was submitted."""
 NOTE_LIMIT = 100
 """The most characters of an order note (订单备注)."""

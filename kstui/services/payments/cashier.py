@@ -562,18 +562,6 @@ def close_stale_recharges(store: Store, *, clock: Clock) -> int:
     return closed
 
 
-def catch_up(store: Store, *, clock: Clock) -> tuple[int, int]:
-    """Everything about payments that falls due by now: notifications, then deadlines.
-
-    Returns:
-        (notifications delivered, checkouts cancelled).
-    """
-    delivered = deliver_notices(store, clock=clock)
-    cancelled = cancel_overdue(store, clock=clock)
-    close_stale_recharges(store, clock=clock)
-    return delivered, cancelled
-
-
 # -- inside the transactions ----------------------------------------------------------------
 
 

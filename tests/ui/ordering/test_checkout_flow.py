@@ -20,10 +20,10 @@ from kstui.screens.login import LoginScreen
 from kstui.screens.orders import OrdersScreen
 from kstui.screens.payment_done import PaymentDoneScreen
 from kstui.screens.product import ProductScreen
+from kstui.services import jobs
 from kstui.services.accounts import security
 from kstui.services.ordering import addresses
 from kstui.services.ordering.addresses import AddressInput
-from kstui.services.payments import cashier as payments
 from kstui.services.payments import wallet
 from kstui.store.enums import OrderStatus
 from kstui.store.interface import Store
@@ -165,7 +165,7 @@ async def test_journey_with_alipay(
         await settle(pilot)
         assert not isinstance(app.screen, PaymentDoneScreen)  # the notification is late
         clock.advance(timedelta(seconds=3))
-        payments.catch_up(store, clock=clock)  # the gateway's notification arrives
+        jobs.catch_up(store, clock=clock)  # the gateway's notification arrives
         await finish(pilot, app, store)
 
 

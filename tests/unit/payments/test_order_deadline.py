@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from kstui.providers.clock import FrozenClock
+from kstui.services import jobs
 from kstui.services.ordering import coupons
 from kstui.services.ordering.checkout import Placed
 from kstui.services.ordering.coupons import CouponState
@@ -67,7 +68,7 @@ def test_nothing_happens_before_the_deadline(
     before = dump(store)
     clock.advance(ALMOST)
     assert cashier.cancel_overdue(store, clock=clock) == 0
-    assert cashier.catch_up(store, clock=clock) == (0, 0)
+    assert jobs.catch_up(store, clock=clock).done == {}
     assert dump(store) == before
     assert placed
 
@@ -104,7 +105,7 @@ def test_the_deadline_cancels_and_gives_back_stock_and_coupons_once(
 
     clock.advance(timedelta(minutes=5))
     assert cashier.cancel_overdue(store, clock=clock) == 0  # any number of times
-    assert cashier.catch_up(store, clock=clock) == (0, 0)
+    assert jobs.catch_up(store, clock=clock).done == {}
     assert dump(store) == after
 
 
@@ -143,7 +144,7 @@ def test_a_qr_payment_made_in_time_is_applied_not_cancelled(
     assert stock(store, s.dress) == (3, 28)  # stays sold
     assert coupon_states(store, shopper, clock) == {CouponState.USED}
     clock.advance(timedelta(minutes=3))
-    assert cashier.catch_up(store, clock=clock) == (2, 0)
+    assert jobs.catch_up(store, clock=clock).done == {"payment_notices": 2}
     assert [e[2] for e in payment_events(store, qr.no)] == [
         "", "", "notice_duplicate", "notice_duplicate",
     ]  # fmt: skip
