@@ -35,6 +35,21 @@ PASSWORD = "Kstui2026"
 """The password of every account of the test seed."""
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Login and payment passwords hashed with the SMS codes' light argon2id parameters
+    (a default hash takes ~0.1 s): tests about the parameters themselves are marked
+    `real_hasher`. Only this process: an app started as a subprocess hashes as shipped."""
+    if request.node.get_closest_marker("real_hasher"):
+        return
+    from kstui.services.accounts import auth, hashing, security
+
+    monkeypatch.setattr(auth, "password_hasher", hashing.code_hasher)
+    monkeypatch.setattr(security, "password_hasher", hashing.code_hasher)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """A clock standing at `NOW`."""

@@ -240,6 +240,7 @@ def test_right_current_password_resets_the_count(store: Store, clock: FrozenCloc
 # -- payment password -------------------------------------------------------------------------
 
 
+@pytest.mark.real_hasher
 def test_set_payment_password_the_first_time(store: Store, clock: FrozenClock) -> None:
     token = code_login(store, clock)
     security.set_payment_password(store, token, "135790", "135790", clock=clock)
@@ -648,6 +649,7 @@ def test_turning_second_factor_off_needs_an_sms_code(store: Store, clock: Frozen
     assert kinds(store, LIN)[-1] == "second_factor_off"
 
 
+@pytest.mark.real_hasher
 def test_paying_rehashes_a_payment_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:

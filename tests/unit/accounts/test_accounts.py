@@ -250,6 +250,7 @@ def test_request_code_normalizes_and_validates_the_phone(store: Store, clock: Fr
 # -- registration -----------------------------------------------------------------------------
 
 
+@pytest.mark.real_hasher
 def test_register_creates_a_logged_in_shopper(store: Store, clock: FrozenClock) -> None:
     code = code_for(store, clock, NEW, Purpose.REGISTER)
     result = auth.register(
@@ -470,6 +471,7 @@ def test_login_with_no_phone_at_all_counts_nothing(
     assert snapshot(store) == before
 
 
+@pytest.mark.real_hasher
 def test_unknown_phone_costs_the_same_verification(
     store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -490,6 +492,7 @@ def test_unknown_phone_costs_the_same_verification(
         assert hash_params(verified[0]) == hash_params(stored_of_lin)
 
 
+@pytest.mark.real_hasher
 def test_login_rehashes_a_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:
