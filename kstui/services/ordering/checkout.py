@@ -18,6 +18,7 @@ lock is held only for the writes.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ from kstui.text import has_control
 from kstui.timefmt import CHINA
 
 PAY_TIMEOUT = DEFAULT_LIMITS.pay_window
+AUTO_COUPON_TRIES = 3
+"""How often `submit` chooses the best coupons again when its own choice was taken."""
 """An unpaid checkout cancels itself this long after it was submitted."""
 NOTE_LIMIT = 100
 """The most characters of an order note (订单备注)."""
@@ -281,7 +284,29 @@ def submit(
         earlier = _placed(tx, request.submit_key, account_id)
         if earlier is not None:
             return earlier
-        q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
+    for attempt in itertools.count(1):
+        with store.reading() as tx:
+            q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
+        try:
+            return _place(store, request, account_id, q, now, now + pay_timeout)
+        except CouponUnavailable:
+            # A coupon the shop chose by itself went to another checkout meanwhile: the
+            # shopper chose nothing, so choose again (the best of what is left) rather than
+            # ask them to; a different total still stops at `expected_total`.
+            if request.selection is not None or attempt >= AUTO_COUPON_TRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _place(
+    store: Store,
+    request: OrderRequest,
+    account_id: int,
+    q: Quote,
+    now: datetime,
+    deadline: datetime,
+) -> Placed:
+    """Check what the shopper sent against quote `q` and write the checkout and its orders."""
     if q.ship_to is None:
         raise AddressNeeded()
     notes = {shop.shop_id: _check_note(request.notes.get(shop.shop_id, "")) for shop in q.shops}
@@ -291,7 +316,6 @@ def submit(
     today = now.astimezone(CHINA).strftime("%y%m%d")  # numbers carry the date in China
     checkout_no = f"{today}{secrets.randbelow(10**12):012d}"
     order_nos = [f"{today}{secrets.randbelow(10**12):012d}" for _ in q.shops]
-    deadline = now + pay_timeout
     try:
         with store.writing() as tx:
             checkout_id = _insert_checkout(tx, checkout_no, request, account_id, q, now, deadline)

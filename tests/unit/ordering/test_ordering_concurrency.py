@@ -17,7 +17,7 @@ import pytest
 
 from kstui.providers.clock import FrozenClock
 from kstui.services import jobs
-from kstui.services.ordering import cart, coupons
+from kstui.services.ordering import cart, checkout, coupons
 from kstui.services.ordering.addresses import (
     MAX_ADDRESSES,
     Address,
@@ -29,7 +29,7 @@ from kstui.services.ordering.addresses import (
     update_address,
 )
 from kstui.services.ordering.cart import CartFull, InvalidQuantity, OutOfStock
-from kstui.services.ordering.checkout import CouponUnavailable, Placed
+from kstui.services.ordering.checkout import CouponUnavailable, Placed, PriceChanged
 from kstui.services.ordering.pricing import Selection
 from kstui.services.payments import cashier
 from kstui.services.payments.cashier import AlreadyPaid, NoticeOutcome, PaymentView
@@ -45,6 +45,7 @@ from tests.unit.ordering_helpers import (
     balance,
     card,
     checkout_status,
+    items,
     ledger_sum,
     new_key,
     new_shopper,
@@ -320,6 +321,49 @@ def test_two_checkouts_racing_for_one_coupon(
                        " WHERE k.id = :id", id=held.id) == [(placed[0].no,)]  # fmt: skip
     assert placed[0].amount == 2 * 6900 - 1000
     assert stock(store, s.skirt)[0] == 28  # only the winner's
+
+
+def test_checkouts_racing_for_the_coupon_the_shop_chose_all_go_through(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus, home: int
+) -> None:
+    """Four submits that leave the coupons to the shop (`selection=None`) all pick the one
+    coupon: one gets it, the others choose again and go through without it; nobody is told
+    to choose again, since nobody chose."""
+    held = coupons.claim(store, shopper, shop_template(store, YIYI), clock=clock)
+
+    outcomes = run_together(
+        4, lambda _: place(store, shopper, clock, {s.skirt: 2}, address_id=home)
+    )
+
+    assert all(isinstance(o, Placed) for o in outcomes), outcomes
+    with_coupon = rows(store, "SELECT c.no FROM coupon AS k JOIN checkout AS c"
+                              " ON c.id = k.checkout_id WHERE k.id = :id", id=held.id)  # fmt: skip
+    assert len(with_coupon) == 1
+    amounts = sorted(o.amount for o in outcomes if isinstance(o, Placed))
+    assert amounts[1:] == [2 * 6900] * 3, amounts  # the three that chose again: no coupon
+    assert amounts[0] < 2 * 6900, amounts
+    assert stock(store, s.skirt)[0] == 30 - 4 * 2
+
+
+def test_a_total_changed_by_a_lost_coupon_stops_at_the_expected_total(
+    store: Store, clock: FrozenClock, shopper: str, s: Skus, home: int
+) -> None:
+    """The shop's own choice lost to another checkout changes the total the shopper saw:
+    the loser is told the new total (PriceChanged), never charged it silently."""
+    coupons.claim(store, shopper, shop_template(store, YIYI), clock=clock)
+    seen = checkout.quote(store, shopper, items({s.skirt: 2}), address_id=home, clock=clock)
+
+    outcomes = run_together(
+        4,
+        lambda _: place(
+            store, shopper, clock, {s.skirt: 2}, address_id=home, expected_total=seen.total
+        ),
+    )
+
+    placed = [o for o in outcomes if isinstance(o, Placed)]
+    assert len(placed) == 1, outcomes
+    assert all(isinstance(o, PriceChanged) for o in outcomes if o not in placed), outcomes
+    assert stock(store, s.skirt)[0] == 28
 
 
 # -- (e) the deadline from several processes ------------------------------------------------
