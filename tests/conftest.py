@@ -36,9 +36,7 @@ PASSWORD = "Kstui2026"
 
 
 @pytest.fixture(autouse=True)
-def cheap_password_hashing(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Login and payment passwords hashed with the SMS codes' light argon2id parameters
     (a default hash takes ~0.1 s): tests about the parameters themselves are marked
     `real_hasher`. Only this process: an app started as a subprocess hashes as shipped."""

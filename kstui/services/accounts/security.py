@@ -275,28 +275,35 @@ def verify_payment_password(store: Store, account_id: int, password: str, *, clo
     """
     now = clock.now()
     subject = str(account_id)
-    with store.reading() as tx:
-        stored = _column(tx, account_id, "payment_password_hash")
-        until = locked_until(tx, PAYMENT_LOCK, subject, now=now)
-    if stored is None:
-        raise PaymentPasswordNotSet()
-    if until is not None:
-        raise PaymentLocked(until=until, minutes=minutes_left(until, now))
-    hasher = password_hasher()
-    right = verify_secret(hasher, stored, password)
-    rehashed = hash_secret(hasher, password) if right and needs_rehash(hasher, stored) else None
-    with store.writing() as tx:
-        unchanged = _still(tx, account_id, "payment_password_hash", stored)
-        failure = _current_failure(
-            tx, PAYMENT_LOCK, subject, account_id=account_id, now=now,
-            right=right and unchanged,
-        )  # fmt: skip
-        if failure is None and rehashed is not None:  # parameters rose since it was set
-            tx.execute(
-                "UPDATE account SET payment_password_hash = :payment_password_hash WHERE id = :id",
-                payment_password_hash=rehashed,
-                id=account_id,
-            )
+    for attempt in range(2):
+        with store.reading() as tx:
+            stored = _column(tx, account_id, "payment_password_hash")
+            until = locked_until(tx, PAYMENT_LOCK, subject, now=now)
+        if stored is None:
+            raise PaymentPasswordNotSet()
+        if until is not None:
+            raise PaymentLocked(until=until, minutes=minutes_left(until, now))
+        hasher = password_hasher()
+        right = verify_secret(hasher, stored, password)
+        rehashed = hash_secret(hasher, password) if right and needs_rehash(hasher, stored) else None
+        with store.writing() as tx:
+            unchanged = _still(tx, account_id, "payment_password_hash", stored)
+            if not unchanged and attempt == 0:
+                # Changed since it was read: set anew, or rehashed by a payment at the same
+                # time (the same password with new parameters). Checked again against it.
+                continue
+            failure = _current_failure(
+                tx, PAYMENT_LOCK, subject, account_id=account_id, now=now,
+                right=right and unchanged,
+            )  # fmt: skip
+            if failure is None and rehashed is not None:  # parameters rose since it was set
+                tx.execute(
+                    "UPDATE account SET payment_password_hash = :payment_password_hash"
+                    " WHERE id = :id",
+                    payment_password_hash=rehashed,
+                    id=account_id,
+                )
+        break
     if failure is not None:
         raise failure
 
