@@ -182,6 +182,31 @@ def login_with_password(
     except DomainError:
         phone = None
     now = clock.now()
+    try:
+        return _password_login(store, phone, password, now, clock=clock, device=device)
+    except _PasswordChanged:
+        # Changed since it was read: set anew, or rehashed by a login at the same time (the
+        # same password with new parameters). Checked again against it, counted this time.
+        return _password_login(
+            store, phone, password, now, clock=clock, device=device, last_try=True
+        )
+
+
+class _PasswordChanged(Exception):
+    """The password hash changed between reading and writing (raised out of the write,
+    which rolls it back)."""
+
+
+def _password_login(
+    store: Store,
+    phone: str | None,
+    password: str,
+    now: datetime,
+    *,
+    clock: Clock,
+    device: str,
+    last_try: bool = False,
+) -> LoggedIn | SecondFactorNeeded:
     with store.reading() as tx:
         row = _password_row(tx, phone)
         until = locked_until(tx, PASSWORD_LOCK, phone, now=now) if phone else None
@@ -196,7 +221,10 @@ def login_with_password(
         rehashed = hash_secret(password_hasher(), password)
     failure: DomainError | None = None
     with store.writing() as tx:
-        if right and row is not None and _password_still(tx, phone, row):
+        still = row is not None and _password_still(tx, phone, row)
+        if row is not None and not still and not last_try:
+            raise _PasswordChanged()
+        if right and row is not None and still:
             account_id = row[0]
             until = clear_unless_locked(tx, PASSWORD_LOCK, phone, now=now)
             if until is not None:  # other tries locked it meanwhile

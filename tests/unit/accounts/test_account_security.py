@@ -670,3 +670,26 @@ def test_paying_rehashes_a_payment_password_hashed_with_weaker_parameters(
     assert hash_params(stored) == CURRENT_PARAMS
     assert PasswordHasher().verify(stored, PAY[0])
     security.verify_payment_password(store, lin, PAY[0], clock=clock)  # still right
+
+
+@pytest.mark.real_hasher
+def test_two_payments_at_once_with_a_payment_password_hashed_with_weaker_parameters(
+    store: Store, clock: FrozenClock
+) -> None:
+    """Both find the weak hash and rehash it; the one that finds it rehashed by the other
+    checks again, rather than counting a right password as wrong."""
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PAY[0])
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE account SET payment_password_hash = :weak WHERE phone = :phone",
+            weak=weak,
+            phone=LIN,
+        )
+    lin = account_id(store, LIN)
+
+    outcomes = together(
+        2, lambda _: security.verify_payment_password(store, lin, PAY[0], clock=clock)
+    )
+
+    assert outcomes == [None, None]
+    assert hash_params(str(column(store, LIN, "payment_password_hash"))) == CURRENT_PARAMS

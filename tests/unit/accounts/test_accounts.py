@@ -514,6 +514,28 @@ def test_login_rehashes_a_password_hashed_with_weaker_parameters(
     assert not needs_rehash(password_hasher(), stored)
 
 
+@pytest.mark.real_hasher
+def test_two_logins_at_once_with_a_password_hashed_with_weaker_parameters_both_log_in(
+    store: Store, clock: FrozenClock
+) -> None:
+    """Both find the weak hash and rehash it; the one that finds it rehashed by the other
+    checks again, rather than counting a right password as wrong."""
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with store.writing() as tx:
+        tx.execute(
+            "UPDATE account SET password_hash = :password_hash WHERE phone = :phone",
+            password_hash=weak,
+            phone=LIN,
+        )
+
+    outcomes = together(
+        2, lambda _: auth.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
+    )
+
+    assert all(isinstance(o, LoggedIn) for o in outcomes), outcomes
+    assert hash_params(str(column(store, LIN, "password_hash"))) == CURRENT_PARAMS
+
+
 # -- the password lock ------------------------------------------------------------------------
 
 
