@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 POOL_MAX = 8
 """The most connections one process keeps open to the server."""
 POOL_TIMEOUT_S = 15.0
+OPTIONS = "-c TimeZone=UTC -c client_encoding=UTF8"
+"""Every connection's session settings: times in UTC, text in UTF-8."""
 """How long a transaction waits for a free connection before the store is busy."""
 MIGRATION_LOCK = 0x6B737475  # "kstu"
 """The advisory lock that lets one process at a time migrate or seed a database."""
@@ -183,9 +185,14 @@ class PostgresStore:
         def configure(conn: psycopg.Connection[Any]) -> None:
             conn.autocommit = True
 
+        try:  # one plain connection first: a wrong URL is told at once, not after the
+            # pool's retries for POOL_TIMEOUT_S
+            psycopg.connect(self.url, connect_timeout=int(POOL_TIMEOUT_S), options=OPTIONS).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.location}: cannot connect ({_reason(exc)})") from exc
         pool: ConnectionPool[Any] = ConnectionPool(
             self.url,
-            kwargs={"options": "-c TimeZone=UTC -c client_encoding=UTF8"},
+            kwargs={"options": OPTIONS},
             min_size=1,
             max_size=POOL_MAX,
             timeout=POOL_TIMEOUT_S,
@@ -266,8 +273,9 @@ def _null_pool() -> Any:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__
+    """The engine's first line about `exc` (the rest are hints), without the tab indents."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 class PostgresReadGroup:
