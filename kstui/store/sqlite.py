@@ -55,10 +55,23 @@ _POOL_SIZE = 4
 
 
 def db_time(moment: datetime) -> str:
-    """A datetime as SQLite keeps it: naive UTC ISO text with microseconds."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(sep=" ", timespec="microseconds")
+    """A datetime as SQLite keeps it: naive UTC ISO text with microseconds.
+
+    The last one is remembered: a transaction binds the same `now` to most of its
+    statements, and writing it out (~2 µs) was most of what binding through the store
+    interface cost over binding pre-made text (bench/checkout.py).
+    """
+    global _last_time
+    last = _last_time
+    if last[0] is moment:
+        return last[1]
+    naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+    text = naive.isoformat(sep=" ", timespec="microseconds")
+    _last_time = (moment, text)  # one tuple: threads read a matching pair or the old one
+    return text
+
+
+_last_time: tuple[datetime | None, str] = (None, "")
 
 
 def _adapt_date(value: date) -> str:
@@ -104,15 +117,18 @@ def translate_error(exc: sqlite3.Error, where: str) -> StoreError:
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _Positional = tuple[str, Callable[[Mapping[str, object]], tuple[object, ...]]]
-_positional: dict[str, _Positional] = {}
 
 
-def positional(sql: str) -> _Positional:
-    """The statement with `?` placeholders, and what picks its values out of the named
-    parameters in order: sqlite3 binds a tuple about twice as fast as a mapping (it
-    looks a mapping's names up one by one through new string objects)."""
-    found = _positional.get(sql)
-    if found is None:
+class _PositionalCache(dict[str, _Positional]):
+    """Statement → (its `?` text, what picks its values out of the named parameters in
+    order); `cache[sql]` builds what is missing. sqlite3 binds a tuple about twice as
+    fast as a mapping (it looks a mapping's names up one by one through new strings).
+
+    A subscript, not a function: a hit costs no Python call (the interface's whole
+    overhead per statement is a few of those, see bench/checkout.py).
+    """
+
+    def __missing__(self, sql: str) -> _Positional:
         names = _NAMED.findall(sql)
         text = _NAMED.sub("?", sql)
         pick: Callable[[Mapping[str, object]], tuple[object, ...]]
@@ -124,9 +140,12 @@ def positional(sql: str) -> _Positional:
         else:
             pick = operator.itemgetter(*names)
         found = (text, pick)
-        if len(_positional) < 10_000:  # statements are a fixed set; IN lists vary
-            _positional[sql] = found
-    return found
+        if len(self) < 10_000:  # statements are a fixed set; IN lists vary
+            self[sql] = found
+        return found
+
+
+_positional = _PositionalCache()
 
 
 def _no_values(_params: Mapping[str, object]) -> tuple[object, ...]:
@@ -148,21 +167,21 @@ class SqliteTransaction:
         return "sqlite"
 
     def execute(self, sql: str, /, **params: object) -> int:
-        text, pick = positional(sql)
+        text, pick = _positional[sql]
         try:
             return self.connection.execute(text, pick(params)).rowcount
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
     def execute_many(self, sql: str, rows: Iterable[Mapping[str, object]], /) -> None:
-        text, pick = positional(sql)
+        text, pick = _positional[sql]
         try:
             self.connection.executemany(text, map(pick, rows))
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
     def fetch_one(self, sql: str, /, **params: object) -> Row | None:
-        text, pick = positional(sql)
+        text, pick = _positional[sql]
         try:
             row: Row | None = self.connection.execute(text, pick(params)).fetchone()
         except sqlite3.Error as exc:
@@ -170,20 +189,24 @@ class SqliteTransaction:
         return row
 
     def fetch_all(self, sql: str, /, **params: object) -> list[Row]:
-        text, pick = positional(sql)
+        text, pick = _positional[sql]
         try:
             return self.connection.execute(text, pick(params)).fetchall()
         except sqlite3.Error as exc:
             raise translate_error(exc, self._where) from exc
 
     def fetch_value(self, sql: str, /, **params: object) -> Any:
-        row = self.fetch_one(sql, **params)
+        text, pick = _positional[sql]
+        try:
+            row = self.connection.execute(text, pick(params)).fetchone()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self._where) from exc
         return None if row is None else row[0]
 
     def insert(self, sql: str, /, **params: object) -> int:
         # The rowid is the `id` of every table with an INTEGER PRIMARY KEY `id`; reading
         # it costs nothing, where `RETURNING id` costs a result row (~17 µs an insert).
-        text, pick = positional(sql)
+        text, pick = _positional[sql]
         try:
             rowid = self.connection.execute(text, pick(params)).lastrowid
         except sqlite3.Error as exc:
@@ -203,6 +226,7 @@ class SqliteStore:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         _register_adapters()
         self.path = Path(path)
+        self._where = str(self.path)
         self._read_only = read_only
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._writers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
@@ -274,7 +298,7 @@ class SqliteStore:
         except queue.Empty:
             conn = self.connect()
         try:
-            yield SqliteTransaction(conn, str(self.path))
+            yield SqliteTransaction(conn, self._where)
         except sqlite3.Error as exc:
             raise translate_error(exc, str(self.path)) from exc
         finally:
@@ -297,7 +321,7 @@ class SqliteStore:
         try:
             try:
                 with transaction(conn):
-                    yield SqliteTransaction(conn, str(self.path))
+                    yield SqliteTransaction(conn, self._where)
             except sqlite3.Error as exc:
                 raise translate_error(exc, str(self.path)) from exc
             healthy = True

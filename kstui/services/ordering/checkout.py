@@ -284,9 +284,8 @@ def submit(
         earlier = _placed(tx, request.submit_key, account_id)
         if earlier is not None:
             return earlier
+        q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
     for attempt in itertools.count(1):
-        with store.reading() as tx:
-            q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
         try:
             return _place(store, request, account_id, q, now, now + pay_timeout)
         except CouponUnavailable:
@@ -295,6 +294,8 @@ def submit(
             # ask them to; a different total still stops at `expected_total`.
             if request.selection is not None or attempt >= AUTO_COUPON_TRIES:
                 raise
+        with store.reading() as tx:
+            q = _quote(tx, account_id, request.items, now, request.address_id, request.selection)
     raise AssertionError("unreachable")
 
 
