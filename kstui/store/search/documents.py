@@ -29,8 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kstui.store.pinyin_syllables import SYLLABLES
+
+if TYPE_CHECKING:
+    from kstui.store.search import SearchSpec
 
 PINYIN_CODE_BASE = 0x3400
 """Syllable n is written as chr(PINYIN_CODE_BASE + n) (CJK Extension A, a letter class)."""
@@ -87,6 +91,27 @@ def tag_text(facet: Facet, value: int) -> str:
 def tag_token(facet: Facet, value: int) -> str:
     """The token of a facet value among the gram tokens (4+ characters: no query gram is)."""
     return f"zz{facet.value}{value}"
+
+
+NARROW_PRICE_BANDS = 3
+"""A price range over at most this many price bands is also looked up in the search index."""
+
+
+def spec_facets(spec: SearchSpec) -> list[tuple[Facet, list[int]]]:
+    """The filters of a search that the search index carries as tags: each facet with
+    the values of which a product must have one (category, a narrow price range, brands)."""
+    facets: list[tuple[Facet, list[int]]] = []
+    if spec.top_category_id is not None:
+        facets.append((Facet.TOP_CATEGORY, [spec.top_category_id]))
+    elif spec.category_id is not None:
+        facets.append((Facet.CATEGORY, [spec.category_id]))
+    if spec.min_price is not None or spec.max_price is not None:
+        bands = price_bands(spec.min_price, spec.max_price)
+        if len(bands) <= NARROW_PRICE_BANDS:
+            facets.append((Facet.PRICE_BAND, bands))
+    if spec.brand_ids:
+        facets.append((Facet.BRAND, list(spec.brand_ids)))
+    return facets
 
 
 def price_band(price: int) -> int:

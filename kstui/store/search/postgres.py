@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from kstui.store.interface import Row, Transaction, in_list
 from kstui.store.search import HIT_COLUMNS, HIT_JOINS, Cursor, Scope, SearchSpec, TermMatch
-from kstui.store.search.documents import SearchDoc
+from kstui.store.search.documents import SearchDoc, spec_facets, tag_token
 
 SEPARATOR = "\x1f"
 """Between the parts of `latin`: a control character, which `normalize` drops from queries."""
@@ -112,6 +112,11 @@ def _filters(spec: SearchSpec) -> tuple[list[str], Params]:
         params.update(brand_params)
     if spec.terms:
         terms = [_term_sql(term, f"t{i}", params) for i, term in enumerate(spec.terms)]
+        for i, (facet, values) in enumerate(spec_facets(spec)):
+            # The filter's tags among the grams: the GIN index intersects them with the
+            # keyword itself (裙 in 数码电子: nothing, found without walking the category).
+            terms.append(f"d.grams && CAST(:f{i} AS TEXT[])")
+            params[f"f{i}"] = [tag_token(facet, value) for value in values]
         where.append(f"p.id IN (SELECT d.product_id FROM search_doc d WHERE {' AND '.join(terms)})")
     return where, params
 

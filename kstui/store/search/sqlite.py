@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from kstui.store.errors import ReadCancelled
 from kstui.store.interface import Row, Transaction, in_list
 from kstui.store.search import HIT_COLUMNS, HIT_JOINS, Cursor, Scope, SearchSpec, TermMatch
-from kstui.store.search.documents import Facet, SearchDoc, price_bands, tag_text, tag_token
+from kstui.store.search.documents import Facet, SearchDoc, spec_facets, tag_text, tag_token
 from kstui.store.sqlite import SqliteTransaction
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ SCAN_BUDGET_SECONDS = 0.012
 """How long the sort index may be walked before the query is driven from an id set."""
 FALL_BACK_BELOW = 20_000
 """An id set smaller than this is the way out of a walk that takes too long."""
-NARROW = 3
-"""A price range over at most this many price bands is also looked up in the search index."""
 
 Params = dict[str, object]
 
@@ -190,17 +188,14 @@ class _Plan:
         params: Params = {}
         key = spec.sort
         index = f"ix_product_by_{key}"
-        facets: list[tuple[Facet, list[int]]] = []
         if spec.top_category_id is not None:
             where.append("p.top_category_id = :category")
             params["category"] = spec.top_category_id
             index = f"ix_product_top_category_by_{key}"
-            facets.append((Facet.TOP_CATEGORY, [spec.top_category_id]))
         elif spec.category_id is not None:
             where.append("p.category_id = :category")
             params["category"] = spec.category_id
             index = f"ix_product_category_by_{key}"
-            facets.append((Facet.CATEGORY, [spec.category_id]))
         price_sql: list[str] = []
         price_params: Params = {}
         if spec.min_price is not None:
@@ -211,8 +206,6 @@ class _Plan:
             price_params["max_price"] = spec.max_price
         where.extend(f"p.{term}" for term in price_sql)
         params.update(price_params)
-        if price_sql and len(bands := price_bands(spec.min_price, spec.max_price)) <= NARROW:
-            facets.append((Facet.PRICE_BAND, bands))
         if spec.in_stock:
             where.append("p.stock > 0")
         brand_sql = ""
@@ -222,10 +215,9 @@ class _Plan:
             brand_sql = f"p.brand_id IN {brand_list}"
             where.append(brand_sql)
             params.update(brand_params)
-            facets.append((Facet.BRAND, list(spec.brand_ids)))
         drivers: list[tuple[str, Params]] = []
         if spec.terms:
-            keyword_sql, keyword_params = _keyword_ids_sql(spec.terms, facets)
+            keyword_sql, keyword_params = _keyword_ids_sql(spec.terms, spec_facets(spec))
             drivers.append((keyword_sql, keyword_params))
             # `+` keeps SQLite from using p.id to probe the sort index (a skip-scan per
             # matching id, seconds at 1M): the index is walked in order instead.
