@@ -13,10 +13,10 @@ A 3+ character term is a `LIKE '%…%'` on `han`, `latin` or `py` (pg_trgm answe
 the trigram index and rechecks each candidate, so the answer is exact whatever the
 tokenizer makes of the characters); 1–2 character terms and readings are an overlap
 `grams && ARRAY[…]` on the array index. The filters and the sort are plain SQL over the
-product table; the planner chooses between walking a sort index and sorting the matches.
+product table. Whether the matches are fetched and sorted or a sort index is walked is
+decided by counting the matches first, up to `DRIVE_BELOW` (see `_keyword_condition`).
 
-This is a first, correct version: its plans are not yet measured at a million products
-(SQLite's are, see `kstui.store.search.sqlite`).
+Its figures at 100 000 and 1 000 000 products are in the README (bench/catalog.py).
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ SEPARATOR = "\x1f"
 
 Params = dict[str, object]
 
+DRIVE_BELOW = 5_000
+"""A keyword matched by fewer products than this (within the tagged filters) drives the
+query: its products are fetched by id and sorted, instead of walking a sort index."""
+
 
 def page(tx: Transaction, spec: SearchSpec, *, after: Cursor | None, limit: int) -> list[Row]:
     """Up to `limit` products matching `spec` after `after` (`HIT_COLUMNS`, sort value)."""
-    where, params = _filters(spec)
+    where, params = _filters(tx, spec)
     key = f"p.{spec.sort}"
     direction = "ASC" if spec.ascending else "DESC"
     if after is not None:
@@ -50,7 +54,7 @@ def page(tx: Transaction, spec: SearchSpec, *, after: Cursor | None, limit: int)
 
 def count(tx: Transaction, spec: SearchSpec, *, cap: int) -> int:
     """How many products match `spec`, counting no further than `cap + 1`."""
-    where, params = _filters(spec)
+    where, params = _filters(tx, spec)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM product p{_where(where)} LIMIT :limit) AS found"
     return int(tx.fetch_value(sql, **params, limit=cap + 1))
 
@@ -88,7 +92,35 @@ def optimize(tx: Transaction) -> None:
     tx.execute("ANALYZE search_doc")
 
 
-def _filters(spec: SearchSpec) -> tuple[list[str], Params]:
+def _keyword_condition(tx: Transaction, spec: SearchSpec, params: Params) -> str:
+    """The keyword as a WHERE term over `product p`, chosen by how many products match it.
+
+    The matches within the filters the index carries as tags are looked up first, in the
+    GIN indexes (the tags make "裙 in 数码电子" an index intersection). Fewer than
+    `DRIVE_BELOW` of them are the query's id list (fetched by id, then sorted); more, and
+    the sort index is walked with the keyword as a filter, which then finds a page soon.
+    The planner cannot choose between the two itself: it takes the keyword and the
+    category for independent, and 裙 and 服装 are not.
+    """
+    term_params: Params = {}
+    terms = [_term_sql(term, f"t{i}", term_params) for i, term in enumerate(spec.terms)]
+    tagged = list(terms)
+    for i, (facet, values) in enumerate(spec_facets(spec)):
+        tagged.append(f"d.grams && CAST(:f{i} AS TEXT[])")
+        term_params[f"f{i}"] = [tag_token(facet, value) for value in values]
+    found = tx.fetch_all(
+        f"SELECT d.product_id FROM search_doc d WHERE {' AND '.join(tagged)} LIMIT :probe",
+        **term_params,
+        probe=DRIVE_BELOW,
+    )
+    if len(found) < DRIVE_BELOW:
+        params["ids"] = [product_id for (product_id,) in found]
+        return "p.id = ANY(CAST(:ids AS INTEGER[]))"
+    params.update((k, v) for k, v in term_params.items() if not k.startswith("f"))
+    return f"p.id IN (SELECT d.product_id FROM search_doc d WHERE {' AND '.join(terms)})"
+
+
+def _filters(tx: Transaction, spec: SearchSpec) -> tuple[list[str], Params]:
     """The WHERE terms (over `product p`) of a spec's filters and keyword, and their values."""
     where: list[str] = []
     params: Params = {}
@@ -111,13 +143,7 @@ def _filters(spec: SearchSpec) -> tuple[list[str], Params]:
         where.append(f"p.brand_id IN {brand_sql}")
         params.update(brand_params)
     if spec.terms:
-        terms = [_term_sql(term, f"t{i}", params) for i, term in enumerate(spec.terms)]
-        for i, (facet, values) in enumerate(spec_facets(spec)):
-            # The filter's tags among the grams: the GIN index intersects them with the
-            # keyword itself (裙 in 数码电子: nothing, found without walking the category).
-            terms.append(f"d.grams && CAST(:f{i} AS TEXT[])")
-            params[f"f{i}"] = [tag_token(facet, value) for value in values]
-        where.append(f"p.id IN (SELECT d.product_id FROM search_doc d WHERE {' AND '.join(terms)})")
+        where.append(_keyword_condition(tx, spec, params))
     return where, params
 
 

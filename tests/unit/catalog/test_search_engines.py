@@ -1,7 +1,7 @@
 """Catalogue search gives the same pages on SQLite and on PostgreSQL for every query kind
 of SPEC §11: 1- and 2-character Chinese, longer Chinese, full pinyin and initials, Latin
 brand names, several words, and each of these combined with category, price, brand and
-stock filters, in every sort, page by page."""
+stock filters, in every sort, page by page, under both plans of each engine."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from kstui.services.catalog.listing import (
     search_products,
 )
 from kstui.store.interface import Store
+from kstui.store.search import postgres as postgres_search
+from kstui.store.search import sqlite as sqlite_search
 
 TEXTS = ["", "裙", "耳机", "连衣裙", "蓝牙耳机", "lianyiqun", "lyq", "aurora", "Lumi", "蓝牙 耳机"]
 TEXTS += ["battery", "zzzz", "er", "ej"]
@@ -51,6 +53,17 @@ def count(store: Store, query: CatalogQuery) -> int:
         return count_products(tx, query)
 
 
+@pytest.fixture(params=["drive", "walk"])
+def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both plans of each engine: the matches fetched and sorted (what few matches get),
+    and the sort index walked with the keyword as a filter (what many get)."""
+    if request.param == "walk":
+        monkeypatch.setattr(sqlite_search, "DRIVE_FROM_SET_BELOW", 0)
+        monkeypatch.setattr(postgres_search, "DRIVE_BELOW", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("plan")
 @pytest.mark.parametrize("text", TEXTS)
 def test_both_engines_give_the_same_pages(text: str, sqlite_store: Store, pg_store: Store) -> None:
     compared = 0
