@@ -13,7 +13,7 @@ from kstui.services.catalog import products
 from kstui.services.catalog.errors import ProductNotFound
 from kstui.store.interface import Store
 
-HUGE = (2**63, 2**64 + 5, 10**30)
+HUGE = (2**31, 2**63 - 1, 2**63, 2**64 + 5, 10**30)
 
 
 @pytest.mark.parametrize("huge", HUGE)

@@ -20,7 +20,7 @@ from kstui.services.ordering.checkout import Item
 from kstui.store.interface import Store
 from tests.unit.ordering_helpers import HOME
 
-HUGE = (2**63, 2**64 + 5, 10**30)
+HUGE = (2**31, 2**63 - 1, 2**63, 2**64 + 5, 10**30)
 
 Call = Callable[[Store, str, FrozenClock, int], object]
 
