@@ -175,7 +175,8 @@ class SeedCheckinReward(_Strict):
 
 
 class SeedAccount(_Strict):
-    """A demo account. The passwords are hashed when the seed is loaded."""
+    """A demo account. The passwords are given in clear (the README lists them) and, from
+    `tools/build_seed.py`, already hashed; a seed without the hashes is hashed when loaded."""
 
     phone: Annotated[str, Field(pattern=r"^1[3-9][0-9]{9}$")]
     nickname: Annotated[str, Field(min_length=1, max_length=30)]
@@ -185,6 +186,8 @@ class SeedAccount(_Strict):
     real_name: str | None = None
     id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$")] | None = None
     payment_password: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
+    password_hash: Annotated[str, Field(pattern=r"^\$argon2id\$")] | None = None
+    payment_password_hash: Annotated[str, Field(pattern=r"^\$argon2id\$")] | None = None
     balance: Fen = 0
     """The wallet's balance to start with (one ledger entry)."""
 

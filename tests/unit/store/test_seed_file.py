@@ -12,6 +12,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,52 @@ def test_demo_accounts(seed: Seed) -> None:
         assert len(account.password) >= 8
         assert re.search(r"[A-Za-z]", account.password)
         assert re.search(r"[0-9]", account.password)
+
+
+def test_every_demo_account_carries_the_hashes_of_its_passwords(seed: Seed) -> None:
+    """Made by tools/build_seed.py with the shipped argon2id parameters, so that loading
+    the seed hashes nothing; each verifies the password the README lists."""
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()
+    for account in seed.accounts:
+        assert account.password_hash is not None, account.phone
+        assert hasher.verify(account.password_hash, account.password)
+        assert not hasher.check_needs_rehash(account.password_hash)
+        assert (account.payment_password_hash is None) == (account.payment_password is None)
+        if account.payment_password_hash is not None:
+            assert account.payment_password is not None
+            assert hasher.verify(account.payment_password_hash, account.payment_password)
+    hashes = [a.password_hash for a in seed.accounts]
+    assert len(set(hashes)) == len(hashes)  # a salt of its own each
+
+
+@pytest.mark.real_hasher
+def test_loading_the_demo_seed_hashes_nothing_and_its_passwords_log_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argon2 import PasswordHasher
+
+    from kstui.providers.clock import FrozenClock
+    from kstui.services.accounts.auth import login_with_password
+    from kstui.services.accounts.records import LoggedIn
+    from kstui.store.bootstrap import open_store
+
+    clock = FrozenClock(datetime(2026, 6, 1, 4, 0, tzinfo=UTC))
+    with monkeypatch.context() as patched:
+
+        def refuse(*_args: object, **_kwargs: object) -> str:
+            raise AssertionError("the seed was hashed at load time")
+
+        patched.setattr(PasswordHasher, "hash", refuse)
+        store = open_store(tmp_path / "shop.db", clock=clock, seed_path=SEED_FILE)
+    try:
+        with store.reading() as tx:
+            before = tx.fetch_value("SELECT password_hash FROM account WHERE phone = '13800138000'")
+        result = login_with_password(store, "13800138000", "Kstui2026", clock=clock, device="t")
+        assert isinstance(result, LoggedIn)
+        with store.reading() as tx:
+            after = tx.fetch_value("SELECT password_hash FROM account WHERE phone = '13800138000'")
+        assert after == before  # the shipped parameters: nothing to rehash
+    finally:
+        store.close()
