@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from kstui.money import format_fen
+from kstui.screens.calls import run_update
 from kstui.screens.place import PlaceScreen
 from kstui.services.ordering import cart
 from kstui.services.ordering.cart import CartLine, CartShop, CartView
@@ -129,7 +130,7 @@ class CartScreen(PlaceScreen[None]):
         store, token, clock = self.shop.store, self.token, self.shop.clock
         self.run_call(
             lambda: cart.view_cart(store, token, clock=clock),
-            lambda view: self.run_worker(self._show(view, focus_line), group="cart-show"),
+            lambda view: run_update(self, lambda: self._show(view, focus_line), group="cart-show"),
             group="cart",
         )
 

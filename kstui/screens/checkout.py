@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from kstui.money import format_fen
 from kstui.screens.address_book import AddressBookScreen
+from kstui.screens.calls import run_update
 from kstui.screens.checkout_dialogs import NO_COUPON, CouponPickerScreen, InvoiceScreen
 from kstui.screens.place import PlaceScreen
 from kstui.services.errors import DomainError
@@ -112,7 +113,7 @@ class CheckoutScreen(PlaceScreen[None]):
             lambda: checkout.quote(
                 store, token, items, clock=clock, address_id=address_id, selection=selection
             ),
-            lambda q: self.run_worker(self._show(q), group="checkout-show"),
+            lambda q: run_update(self, lambda: self._show(q), group="checkout-show"),
             group="quote",
             on_error=self._quote_failed,
         )

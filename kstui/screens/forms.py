@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kstui.screens.base import shop_of
+from kstui.screens.calls import run_call
 from kstui.services.accounts.errors import NotLoggedIn
 from kstui.services.errors import DomainError
 from kstui.store.errors import StoreError
@@ -79,21 +80,17 @@ def run_service(
     With `signed_out`, a session that ended meanwhile (NotLoggedIn) calls it instead.
     """
 
-    def work() -> None:
-        try:
-            result = call()
-        except NotLoggedIn as error:
-            if signed_out is None:
-                screen.app.call_from_thread(show_error, screen, error, placement)
-            else:
-                screen.app.call_from_thread(signed_out)
-        except (DomainError, StoreError) as error:
-            screen.app.call_from_thread(show_error, screen, error, placement)
-        else:
-            screen.app.call_from_thread(done, result)
+    def failed(error: DomainError | StoreError) -> bool:
+        show_error(screen, error, placement)
+        return True
 
     clear_errors(screen)
-    screen.run_worker(work, thread=True, exclusive=True, group="form")
+    # Not exclusive: a form's call may have made a session or ended them all, so every
+    # result is delivered (`form_busy` keeps the shopper from leaving meanwhile).
+    run_call(
+        screen, call, done, group="form", on_error=failed, exclusive=False,
+        signed_out=signed_out or (lambda: show_error(screen, NotLoggedIn(), placement)),
+    )  # fmt: skip
 
 
 def form_busy(screen: Screen[Any]) -> bool:

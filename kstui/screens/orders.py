@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from kstui.messages import CaughtUp
 from kstui.money import format_fen
+from kstui.screens.calls import run_update
 from kstui.screens.place import PlaceScreen
 from kstui.services.orders import listing
 from kstui.services.orders.listing import OrderSummary
@@ -71,7 +72,7 @@ class OrdersScreen(PlaceScreen[None]):
         store, token, clock = self.shop.store, self.token, self.shop.clock
         self.run_call(
             lambda: listing.my_orders(store, token, clock=clock),
-            lambda found: self.run_worker(self._show(found), group="orders-show"),
+            lambda found: run_update(self, lambda: self._show(found), group="orders-show"),
             group="orders",
         )
 

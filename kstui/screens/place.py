@@ -6,17 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from textual.worker import get_current_worker
-
+from kstui.screens import calls
 from kstui.screens.base import KstuiScreen, ResultT
-from kstui.services.accounts.errors import NotLoggedIn
+from kstui.screens.calls import ErrorHandler
 from kstui.services.accounts.records import AccountInfo
-from kstui.services.errors import DomainError
-from kstui.store.errors import StoreError
 
 R = TypeVar("R")
-ErrorHandler = Callable[[DomainError | StoreError], bool]
-"""Shows an error itself (True), or leaves it to a notification (False)."""
 
 
 class PlaceScreen(KstuiScreen[ResultT]):
@@ -58,30 +53,8 @@ def run_call(
     on_error: ErrorHandler | None = None,
     exclusive: bool = True,
 ) -> None:
-    """Run a service call in a thread, then `done(result)` on the UI thread.
-
-    A session that ended meanwhile logs out (and closes the shopper's places); other
-    errors go to `on_error`, or become a notification. With `exclusive`, a newer call of
-    the same group replaces this one: its result is dropped.
-    """
-    app = screen.shop
-
-    def failed(error: DomainError | StoreError) -> None:
-        if on_error is None or not on_error(error):
-            params: dict[str, Any] = error.params if isinstance(error, DomainError) else {}
-            screen.notify(screen.t(error.message_key, **params), severity="error", markup=False)
-
-    def work() -> None:
-        worker = get_current_worker()
-        try:
-            result = call()
-        except NotLoggedIn:
-            app.call_from_thread(app.logged_out)
-        except (DomainError, StoreError) as error:
-            if not worker.is_cancelled:
-                app.call_from_thread(failed, error)
-        else:
-            if not worker.is_cancelled:  # a newer call of the group replaced this one
-                app.call_from_thread(done, result)
-
-    screen.run_worker(work, thread=True, exclusive=exclusive, group=group)
+    """Run a service call in a thread, then `done(result)` on the UI thread, through the
+    one call path (`kstui.screens.calls.run_call`): a session that ended meanwhile logs
+    out (and closes the shopper's places); other errors go to `on_error`, or become a
+    notification; a result for a screen that was closed meanwhile is dropped."""
+    calls.run_call(screen, call, done, group=group, on_error=on_error, exclusive=exclusive)

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 from kstui.messages import CaughtUp
 from kstui.money import MoneyFormatError, format_fen, format_fen_short, parse_yuan
 from kstui.screens.address_book import DIALOG_CSS
+from kstui.screens.calls import run_update
 from kstui.screens.place import PlaceScreen
 from kstui.services.errors import DomainError
 from kstui.services.payments import wallet
@@ -71,7 +72,7 @@ class WalletScreen(PlaceScreen[None]):
         store, token, clock, limit = self.shop.store, self.token, self.shop.clock, self.limit
         self.run_call(
             lambda: wallet.wallet_view(store, token, clock=clock, limit=limit),
-            lambda view: self.run_worker(self._show(view), group="wallet-show"),
+            lambda view: run_update(self, lambda: self._show(view), group="wallet-show"),
             group="wallet",
         )
 
