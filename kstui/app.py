@@ -19,7 +19,7 @@ from textual.theme import Theme
 
 from kstui import cjk_overlay
 from kstui.client_state import ClientState
-from kstui.commands import ShopCommands
+from kstui.commands import ShopCommands, ShopPalette
 from kstui.i18n import Translator
 from kstui.messages import CaughtUp
 from kstui.providers.clock import Clock, SystemClock
@@ -347,7 +347,7 @@ class KstuiApp(App[None]):
         """Open the command palette with a translated prompt."""
         if not isinstance(self.screen, CommandPalette):
             self.push_screen(
-                CommandPalette(
+                ShopPalette(
                     placeholder=self.translator("app.palette.placeholder"), id="--command-palette"
                 )
             )

@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from kstui.screens.base import shop_of
 from kstui.screens.coming_soon import PLACES
 from kstui.services.catalog.listing import Sort
 from kstui.widgets.translation import translator_of
+
+
+class ShopPalette(CommandPalette):
+    """Textual's command palette, safe from page keys pressed while its list fills.
+
+    Textual 8.2.8's `OptionList` pages by the line map of its last layout: `pagedown`
+    between the options arriving and their first layout raises `KeyError` and ended the
+    app (found by tests/ui/app/test_monkey.py, seed 1). The key then does nothing; the
+    next one pages as usual.
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except (KeyError, IndexError):
+            return
 
 
 class ShopCommands(Provider):

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kstui.screens.base import KstuiScreen
+from kstui.screens.calls import run_update
 from kstui.screens.place import run_call
 from kstui.services.accounts import auth, security
 from kstui.services.accounts.auth import SecurityLists
@@ -144,7 +145,7 @@ class AccountScreen(KstuiScreen[None]):
 
         self._run(
             lambda: auth.security_lists(app.store, token, clock=app.clock),
-            lambda lists: self.call_later(self._show_lists, lists),
+            lambda lists: run_update(self, lambda: self._show_lists(lists), group="account-lists"),
             exclusive=True,
         )
 

@@ -15,10 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Select, Static
 
-from kstui.screens.base import shop_of
+from kstui.screens.base import KstuiModal, shop_of
 from kstui.screens.forms import run_service
 from kstui.services.ordering import addresses, divisions
 from kstui.services.ordering.addresses import Address, AddressBookFull, AddressInput
@@ -82,7 +81,7 @@ class AddressRow(Horizontal, can_focus=True):
         yield Static(head.append("\n").append(body), classes="address-text")
 
 
-class AddressBookScreen(ModalScreen[Address | None]):
+class AddressBookScreen(KstuiModal[Address | None]):
     """The address book as a picker; dismissed with the chosen address (None: cancelled).
 
     Args:
@@ -232,7 +231,7 @@ class AddressBookScreen(ModalScreen[Address | None]):
             self.load(address.id)
 
 
-class AddressFormScreen(ModalScreen[Address | None]):
+class AddressFormScreen(KstuiModal[Address | None]):
     """新增 / 编辑收货地址; dismissed with the saved address.
 
     Args:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual.await_complete import AwaitComplete
 from textual.dom import DOMNode
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from kstui.widgets.translation import translate_bindings, translator_of
 
@@ -20,8 +21,30 @@ def shop_of(node: DOMNode) -> KstuiApp:
     return cast("KstuiApp", node.app)
 
 
+def dismissed_already(screen: Screen[Any]) -> bool:
+    """True when `screen` is no longer the one showing: a second key that closes it (two
+    presses of esc in one burst, a button and a key) must not close the screen under it,
+    nor fail on an empty stack."""
+    return screen.app.screen is not screen
+
+
+class KstuiModal(ModalScreen[ResultT]):
+    """A dialog: closed once, however many keys ask for it."""
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
+
+
 class KstuiScreen(Screen[ResultT]):
-    """A screen whose BINDINGS descriptions are message keys."""
+    """A screen whose BINDINGS descriptions are message keys; closed once, however many
+    keys ask for it."""
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id)

@@ -27,7 +27,6 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.css.query import NoMatches
 from textual.worker import Worker, get_current_worker
 
 from kstui.services.accounts.errors import NotLoggedIn
@@ -96,14 +95,8 @@ def run_update(
     async def work() -> None:
         try:
             await update()
-        except NoMatches:
-            if screen.is_attached:  # the widgets are there: a real defect
-                _log(screen, f"screen update {group} failed")
-                _unexpected(screen)
         except Exception:
-            _log(screen, f"screen update {group} failed")
-            if screen.is_attached:
-                _unexpected(screen)
+            _failed(screen, f"screen update {group} failed")
 
     return screen.run_worker(work(), group=group, exit_on_error=False)
 
@@ -126,14 +119,16 @@ async def _deliver(
         shown = then()
         if inspect.isawaitable(shown):
             await shown
-    except NoMatches:
-        if screen.is_attached:
-            _log(screen, "a result could not be shown")
-            _unexpected(screen)
     except Exception:
-        _log(screen, "a result could not be shown")
-        if screen.is_attached:
-            _unexpected(screen)
+        _failed(screen, "a result could not be shown")
+
+
+def _failed(screen: Screen[Any], what: str) -> None:
+    """After an update raised: nothing, if its screen was closed meanwhile (its widgets
+    went with it: `NoMatches`, `MountError`); else a defect, logged and said."""
+    if screen.is_attached:
+        _log(screen, what)
+        _unexpected(screen)
 
 
 def _log(screen: Screen[Any], what: str) -> None:

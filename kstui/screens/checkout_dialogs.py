@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from kstui.money import format_fen, format_fen_short
 from kstui.screens.address_book import DIALOG_CSS
+from kstui.screens.base import KstuiModal
 from kstui.screens.forms import clear_errors, show_error
 from kstui.services.errors import DomainError
 from kstui.services.ordering.checkout import CouponChoice
@@ -36,7 +36,7 @@ def cursor_on_pressed(radios: RadioSet) -> None:
         radios.action_next_button()
 
 
-class CouponPickerScreen(ModalScreen[int | None]):
+class CouponPickerScreen(KstuiModal[int | None]):
     """Choose one coupon (or none) for a store or for the platform part.
 
     Args:
@@ -116,7 +116,7 @@ class CouponPickerScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class InvoiceScreen(ModalScreen[InvoiceRequest | None]):
+class InvoiceScreen(KstuiModal[InvoiceRequest | None]):
     """发票: none, personal (a name) or company (title + unified social credit code).
 
     Args:

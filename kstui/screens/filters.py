@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kstui.i18n import Translator
 from kstui.money import MoneyFormatError, format_yuan_plain, parse_yuan
+from kstui.screens.base import KstuiModal
 from kstui.services.catalog.listing import BrandOption
 from kstui.widgets.translation import translate_own_bindings, translator_of
 
@@ -29,7 +29,7 @@ class FilterChoice:
     brand_ids: frozenset[int]
 
 
-class FilterScreen(ModalScreen[FilterChoice | None]):
+class FilterScreen(KstuiModal[FilterChoice | None]):
     """Pick a price range and brands; returns the choice, or None when cancelled.
 
     Args:

@@ -11,12 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
 from kstui.i18n import Translator
-from kstui.screens.base import shop_of
+from kstui.screens.base import KstuiModal, shop_of
 from kstui.screens.forms import Placement, form_busy, run_service, start_countdown
 from kstui.services.accounts import auth, security
 from kstui.services.accounts.errors import (
@@ -71,7 +70,7 @@ def real_name_fields(t: Translator) -> list[FormField]:
     ]
 
 
-class _Dialog(ModalScreen[R]):
+class _Dialog(KstuiModal[R]):
     """A small form over the account screen; Esc cancels."""
 
     DEFAULT_CSS = """

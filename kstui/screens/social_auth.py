@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kstui.providers.social import SocialIdentity
+from kstui.screens.base import KstuiModal
 from kstui.widgets.translation import translate_own_bindings, translator_of
 
 
-class SocialAuthScreen(ModalScreen[bool]):
+class SocialAuthScreen(KstuiModal[bool]):
     """Asks whether kstui may use the 微信/QQ account; dismissed with the answer.
 
     Args:

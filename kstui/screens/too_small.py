@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.events import Resize
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kstui.screens.base import KstuiModal
 from kstui.settings import MIN_HEIGHT, MIN_WIDTH
 from kstui.widgets.translation import translator_of
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(KstuiModal[None]):
     """Asks for a bigger terminal; the app removes it once the terminal is big enough."""
 
     DEFAULT_CSS = """

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kstui.messages import CaughtUp
 from kstui.money import MoneyFormatError, format_fen, format_fen_short, parse_yuan
 from kstui.screens.address_book import DIALOG_CSS
+from kstui.screens.base import KstuiModal
 from kstui.screens.calls import run_update
 from kstui.screens.place import PlaceScreen
 from kstui.services.errors import DomainError
@@ -125,7 +125,7 @@ class WalletScreen(PlaceScreen[None]):
         self.app.push_screen(RechargeScreen(), chosen)
 
 
-class RechargeScreen(ModalScreen[int | None]):
+class RechargeScreen(KstuiModal[int | None]):
     """How much to recharge: a preset or a typed amount."""
 
     DEFAULT_CSS = (
