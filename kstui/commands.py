@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
-from kstui.screens.base import shop_of
+from kstui.screens.base import dismissed_already, shop_of
 from kstui.screens.coming_soon import PLACES
 from kstui.services.catalog.listing import Sort
 from kstui.widgets.translation import translator_of
@@ -19,7 +20,7 @@ class ShopPalette(CommandPalette):
     Textual 8.2.8's `OptionList` pages by the line map of its last layout: `pagedown`
     between the options arriving and their first layout raises `KeyError` and ended the
     app (found by tests/ui/app/test_monkey.py, seed 1). The key then does nothing; the
-    next one pages as usual.
+    next one pages as usual. And like every kstui screen, it closes once.
     """
 
     def _action_command_list(self, action: str) -> None:
@@ -27,6 +28,13 @@ class ShopPalette(CommandPalette):
             super()._action_command_list(action)
         except (KeyError, IndexError):
             return
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        """Closed once: two Enters in one burst choose once, and never pop the screen
+        under the palette (or fail on an empty stack)."""
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
 
 
 class ShopCommands(Provider):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -94,20 +94,22 @@ class ProductScreen(KstuiScreen[None]):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="product")
     def _load(self) -> None:
-        clock = self.shop.clock
-        try:
-            with self.store.reading() as conn:
-                detail = product_detail(conn, self.product_id, clock=clock)
+        store, clock, product_id = self.store, self.shop.clock, self.product_id
+
+        def load() -> _Loaded:
+            with store.reading() as conn:
+                detail = product_detail(conn, product_id, clock=clock)
                 picture = picture_png(conn, detail.picture_id) if detail.picture_id else None
-                first = reviews(conn, self.product_id, limit=REVIEWS_PER_PAGE)
+                first = reviews(conn, product_id, limit=REVIEWS_PER_PAGE)
                 photos = review_photos(conn, first)
-        except (DomainError, StoreError) as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        loaded = _Loaded(detail, picture, first, photos)
-        self.app.call_from_thread(self.call_later, self._show, loaded)
+            return _Loaded(detail, picture, first, photos)
+
+        def failed(error: DomainError | StoreError) -> bool:
+            self._failed(error)
+            return True
+
+        run_call(self, load, self._show, group="product", on_error=failed)
 
     def _failed(self, error: DomainError | StoreError) -> None:
         if isinstance(error, DomainError):
@@ -351,21 +353,22 @@ class ProductScreen(KstuiScreen[None]):
     def _more_reviews(self) -> None:
         self._load_reviews(self._with_photos, self._reviews_shown, self._review_generation)
 
-    @work(thread=True, exclusive=True, group="reviews")
     def _load_reviews(self, with_photos: bool, offset: int, generation: int) -> None:
-        try:
-            with self.store.reading() as conn:
+        store, product_id = self.store, self.product_id
+
+        def load() -> tuple[ReviewPage, dict[int, bytes]]:
+            with store.reading() as conn:
                 page = reviews(
-                    conn, self.product_id, with_photos=with_photos, offset=offset,
+                    conn, product_id, with_photos=with_photos, offset=offset,
                     limit=REVIEWS_PER_PAGE,
                 )  # fmt: skip
-                photos = review_photos(conn, page)
-        except StoreError:
-            self.app.call_from_thread(self.notify, self.t("app.error.unexpected"), markup=False)
-            return
-        self.app.call_from_thread(
-            self.call_later, self._add_reviews, page, photos, offset == 0, generation
-        )
+                return page, review_photos(conn, page)
+
+        def show(found: tuple[ReviewPage, dict[int, bytes]]) -> Awaitable[None]:
+            page, photos = found
+            return self._add_reviews(page, photos, offset == 0, generation)
+
+        run_call(self, load, show, group="reviews")
 
     async def _add_reviews(
         self, page: ReviewPage, photos: dict[int, bytes], replace: bool, generation: int = 0
