@@ -16,9 +16,11 @@ from textual.widgets import Button, Static
 from kstui.money import format_fen
 from kstui.screens.calls import run_update
 from kstui.screens.place import PlaceScreen
+from kstui.services.errors import DomainError
 from kstui.services.ordering import cart
 from kstui.services.ordering.cart import CartLine, CartShop, CartView
 from kstui.services.ordering.checkout import Item
+from kstui.store.errors import StoreError
 from kstui.widgets.key_bar import KeyBar
 from kstui.widgets.translation import translate_own_bindings
 
@@ -73,7 +75,14 @@ class LineRow(_Row):
     def __init__(self, line: CartLine, name: str, spec: str, note: str) -> None:
         super().__init__(classes="cart-line")
         self.line = line
+        self.wanted = line.quantity
+        """The quantity the shopper's presses asked for (shown at once, written after)."""
         self._title, self._spec, self._note = name, spec, note
+
+    def show_quantity(self, quantity: int) -> None:
+        """Show `quantity` as the line's, before the store has it."""
+        self.wanted = quantity
+        self.query_one(".cart-quantity", Static).update(Content(f"－ {quantity} ＋"))
 
     def compose(self) -> ComposeResult:
         line = self.line
@@ -105,6 +114,10 @@ class CartScreen(PlaceScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view: CartView | None = None
+        self._pending: dict[int, int] = {}
+        """Line id → the quantity still to write (the newest press wins)."""
+        self._writing: set[int] = set()
+        """Lines with a quantity write in flight (one at a time per line)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("ordering.cart.title"), id="cart-title", markup=False)
@@ -231,20 +244,50 @@ class CartScreen(PlaceScreen[None]):
         )
 
     def action_quantity(self, step: int) -> None:
-        """One more or one less of the focused line."""
+        """One more or one less of the focused line. Every press counts: the new quantity
+        shows at once and the writes are coalesced (one in flight per line, then the
+        newest wanted), bounded by the stock and the per-order limit."""
         focused = self.focused
         if not isinstance(focused, LineRow):
             return
         line = focused.line
-        quantity = line.quantity + step
-        if quantity < 1:
+        quantity = focused.wanted + step
+        if step > 0:
+            # Fewer is always fine, even above the stock; more only up to what one may buy.
+            quantity = min(quantity, max(line.sku.max_quantity, focused.wanted))
+        if quantity < 1 or quantity == focused.wanted:
             return
+        focused.show_quantity(quantity)
+        self._pending[line.id] = quantity
+        self._write_quantity(line.id)
+
+    def _write_quantity(self, line_id: int) -> None:
+        if line_id in self._writing or line_id not in self._pending:
+            return
+        quantity = self._pending.pop(line_id)
+        self._writing.add(line_id)
         store, token, clock = self.shop.store, self.token, self.shop.clock
+
+        def failed(_error: DomainError | StoreError) -> bool:
+            self._pending.pop(line_id, None)
+            self._writing.discard(line_id)
+            self.load(line_id)  # what the store has, with the reason in a notification
+            return False
+
         self.run_call(
-            lambda: cart.set_quantity(store, token, line.id, quantity, clock=clock),
-            lambda _: self.load(line.id),
-            group="cart-write",
+            lambda: cart.set_quantity(store, token, line_id, quantity, clock=clock),
+            lambda _: self._quantity_written(line_id),
+            group=f"cart-quantity-{line_id}",
+            exclusive=False,
+            on_error=failed,
         )
+
+    def _quantity_written(self, line_id: int) -> None:
+        self._writing.discard(line_id)
+        if line_id in self._pending:
+            self._write_quantity(line_id)  # pressed again meanwhile: the newest value
+        else:
+            self.load(line_id)
 
     def action_remove(self) -> None:
         """Delete the focused line."""
