@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual.await_complete import AwaitComplete
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from kstui.screens.base import dismissed_already, shop_of
 from kstui.screens.coming_soon import PLACES
@@ -28,6 +31,23 @@ class ShopPalette(CommandPalette):
             super()._action_command_list(action)
         except (KeyError, IndexError):
             return
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's "No matches found" after a pause, in the shop's language (Textual
+        8.2.8 writes it in English; the rest of this method is its own)."""
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                text = Text(translator_of(self)("app.palette.no_matches"), style="not bold")
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(text), disabled=True, id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:  # discovery mode: nothing to say
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
     def dismiss(self, result: None = None) -> AwaitComplete:
         """Closed once: two Enters in one burst choose once, and never pop the screen
