@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -17,7 +16,7 @@ from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
-from kstui import cjk_overlay
+from kstui import cjk_overlay, crash_log
 from kstui.client_state import ClientState
 from kstui.commands import ShopCommands, ShopPalette
 from kstui.i18n import Translator
@@ -319,7 +318,7 @@ class KstuiApp(App[None]):
     @property
     def crash_log(self) -> Path:
         """Where an unexpected error's details are written (beside the store)."""
-        return self.settings.db_path.parent / "kstui-error.log"
+        return self.settings.db_path.parent / crash_log.NAME
 
     def _print_error_renderables(self) -> None:
         """On a crash: the details go to a log file, the shopper gets one plain line."""
@@ -328,9 +327,7 @@ class KstuiApp(App[None]):
         from rich.console import Console
 
         try:
-            self.crash_log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(self.crash_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            with os.fdopen(descriptor, "a", encoding="utf-8") as log:
+            with crash_log.appending(self.crash_log) as log:
                 console = Console(file=log, width=120, color_system=None)
                 console.print(f"--- {SystemClock().now().isoformat()}")  # real time: a log
                 for renderable in self._exit_renderables:

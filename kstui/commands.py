@@ -7,17 +7,16 @@ from functools import partial
 
 from rich.align import Align
 from rich.text import Text
-from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
-from kstui.screens.base import dismissed_already, shop_of
+from kstui.screens.base import ClosesOnce, shop_of
 from kstui.screens.coming_soon import PLACES
 from kstui.services.catalog.listing import Sort
 from kstui.widgets.translation import translator_of
 
 
-class ShopPalette(CommandPalette):
+class ShopPalette(ClosesOnce, CommandPalette):
     """Textual's command palette, safe from page keys pressed while its list fills.
 
     Textual 8.2.8's `OptionList` pages by the line map of its last layout: `pagedown`
@@ -48,13 +47,6 @@ class ShopPalette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
-
-    def dismiss(self, result: None = None) -> AwaitComplete:
-        """Closed once: two Enters in one burst choose once, and never pop the screen
-        under the palette (or fail on an empty stack)."""
-        if dismissed_already(self):
-            return AwaitComplete()
-        return super().dismiss(result)
 
 
 class ShopCommands(Provider):

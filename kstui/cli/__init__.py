@@ -160,11 +160,11 @@ def _write_crash_log(args: Sequence[str], context: CliContext | None) -> str:
     """Append the current exception's traceback to the crash log; where it went, or -."""
     import traceback
 
-    log = _crash_log_folder(args, context) / "kstui-error.log"
+    from kstui import crash_log
+
+    log = _crash_log_folder(args, context) / crash_log.NAME
     try:
-        log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+        with crash_log.appending(log) as file:
             traceback.print_exc(file=file)
     except OSError:
         return "-"

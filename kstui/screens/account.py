@@ -15,8 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kstui.screens.base import KstuiScreen
-from kstui.screens.calls import run_update
-from kstui.screens.place import run_call
+from kstui.screens.calls import run_call, run_update
 from kstui.services.accounts import auth, security
 from kstui.services.accounts.auth import SecurityLists
 from kstui.services.accounts.identity import age_on, mask_phone

@@ -28,23 +28,30 @@ def dismissed_already(screen: Screen[Any]) -> bool:
     return screen.app.screen is not screen
 
 
-class KstuiModal(ModalScreen[ResultT]):
+if TYPE_CHECKING:
+    _ScreenMixin = Screen[Any]
+else:
+    _ScreenMixin = object  # a plain mixin: Textual takes CSS and component classes from
+    # the first DOM base, which must stay the real screen class (ModalScreen, …)
+
+
+class ClosesOnce(_ScreenMixin):
+    """A screen closed once, however many keys ask for it (every kstui screen, dialog
+    and the command palette). Put it first among the bases."""
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if dismissed_already(self):
+            return AwaitComplete()
+        return super().dismiss(result)
+
+
+class KstuiModal(ClosesOnce, ModalScreen[ResultT]):
     """A dialog: closed once, however many keys ask for it."""
 
-    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
-        if dismissed_already(self):
-            return AwaitComplete()
-        return super().dismiss(result)
 
-
-class KstuiScreen(Screen[ResultT]):
+class KstuiScreen(ClosesOnce, Screen[ResultT]):
     """A screen whose BINDINGS descriptions are message keys; closed once, however many
     keys ask for it."""
-
-    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
-        if dismissed_already(self):
-            return AwaitComplete()
-        return super().dismiss(result)
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:  # noqa: A002
         super().__init__(name=name, id=id)

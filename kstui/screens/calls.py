@@ -21,7 +21,6 @@ exception: it keeps its own workers, because it cancels the statement itself.
 from __future__ import annotations
 
 import inspect
-import os
 import traceback
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.worker import Worker, get_current_worker
 
+from kstui.crash_log import appending
 from kstui.services.accounts.errors import NotLoggedIn
 from kstui.services.errors import DomainError
 from kstui.store.errors import StoreError
@@ -140,9 +140,7 @@ def _log(screen: Screen[Any], what: str) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+        with appending(path) as file:
             file.write(details)
     except OSError:
         pass  # a log that cannot be written is not worth a second error

@@ -4,7 +4,7 @@ session token, service calls off the UI thread, and leaving when logged out."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kstui.screens import calls
 from kstui.screens.base import KstuiScreen, ResultT
@@ -40,21 +40,5 @@ class PlaceScreen(KstuiScreen[ResultT]):
         on_error: ErrorHandler | None = None,
         exclusive: bool = True,
     ) -> None:
-        """`run_call` on this screen."""
-        run_call(self, call, done, group=group, on_error=on_error, exclusive=exclusive)
-
-
-def run_call(
-    screen: KstuiScreen[Any],
-    call: Callable[[], R],
-    done: Callable[[R], object],
-    *,
-    group: str,
-    on_error: ErrorHandler | None = None,
-    exclusive: bool = True,
-) -> None:
-    """Run a service call in a thread, then `done(result)` on the UI thread, through the
-    one call path (`kstui.screens.calls.run_call`): a session that ended meanwhile logs
-    out (and closes the shopper's places); other errors go to `on_error`, or become a
-    notification; a result for a screen that was closed meanwhile is dropped."""
-    calls.run_call(screen, call, done, group=group, on_error=on_error, exclusive=exclusive)
+        """`kstui.screens.calls.run_call` on this screen."""
+        calls.run_call(self, call, done, group=group, on_error=on_error, exclusive=exclusive)

@@ -17,7 +17,7 @@ from textual.widgets import Button, Static
 from kstui.i18n import Localized, Translator
 from kstui.money import format_fen_short
 from kstui.screens.base import KstuiScreen
-from kstui.screens.place import run_call
+from kstui.screens.calls import run_call
 from kstui.services.catalog.listing import LOW_STOCK
 from kstui.services.catalog.products import (
     CouponInfo,

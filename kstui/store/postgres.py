@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 POOL_MAX = 8
 """The most connections one process keeps open to the server."""
 POOL_TIMEOUT_S = 15.0
+"""How long a transaction waits for a free connection before the store is busy."""
 OPTIONS = "-c TimeZone=UTC -c client_encoding=UTF8"
 """Every connection's session settings: times in UTC, text in UTF-8."""
-"""How long a transaction waits for a free connection before the store is busy."""
 MIGRATION_LOCK = 0x6B737475  # "kstu"
 """The advisory lock that lets one process at a time migrate or seed a database."""
 

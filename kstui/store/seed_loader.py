@@ -214,16 +214,11 @@ def _hash_passwords(seed: Seed) -> list[tuple[str, str | None]]:
     from argon2 import PasswordHasher
 
     hasher = PasswordHasher()
-
-    def hashed(secret: str | None, given: str | None) -> str | None:
-        if secret is None:
-            return None
-        return given or hasher.hash(secret)
-
     return [
         (
-            str(hashed(a.password, a.password_hash)),
-            hashed(a.payment_password, a.payment_password_hash),
+            a.password_hash or hasher.hash(a.password),
+            a.payment_password_hash
+            or (hasher.hash(a.payment_password) if a.payment_password else None),
         )
         for a in seed.accounts
     ]

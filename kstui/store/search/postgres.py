@@ -104,19 +104,21 @@ def _keyword_condition(tx: Transaction, spec: SearchSpec, params: Params) -> str
     """
     term_params: Params = {}
     terms = [_term_sql(term, f"t{i}", term_params) for i, term in enumerate(spec.terms)]
-    tagged = list(terms)
+    tag_params: Params = {}
+    tags = []
     for i, (facet, values) in enumerate(spec_facets(spec)):
-        tagged.append(f"d.grams && CAST(:f{i} AS TEXT[])")
-        term_params[f"f{i}"] = [tag_token(facet, value) for value in values]
+        tags.append(f"d.grams && CAST(:f{i} AS TEXT[])")
+        tag_params[f"f{i}"] = [tag_token(facet, value) for value in values]
     found = tx.fetch_all(
-        f"SELECT d.product_id FROM search_doc d WHERE {' AND '.join(tagged)} LIMIT :probe",
+        f"SELECT d.product_id FROM search_doc d WHERE {' AND '.join(terms + tags)} LIMIT :probe",
         **term_params,
+        **tag_params,
         probe=DRIVE_BELOW,
     )
     if len(found) < DRIVE_BELOW:
         params["ids"] = [product_id for (product_id,) in found]
         return "p.id = ANY(CAST(:ids AS INTEGER[]))"
-    params.update((k, v) for k, v in term_params.items() if not k.startswith("f"))
+    params.update(term_params)
     return f"p.id IN (SELECT d.product_id FROM search_doc d WHERE {' AND '.join(terms)})"
 
 

@@ -14,20 +14,10 @@ from kstui.screens.cart import CartScreen, LineRow
 from kstui.services.ordering import cart
 from kstui.store.interface import Store
 from tests.ui.helpers import SMALL_TERMINAL, results_for, settle
+from tests.unit.ordering_helpers import skus
 
 MakeApp = Callable[..., App[None]]
 ADULT = "13800138000"
-
-
-def sku_of(store: Store, slug: str) -> int:
-    with store.reading() as tx:
-        found = tx.fetch_value(
-            "SELECT k.id FROM sku AS k JOIN product AS p ON p.id = k.product_id"
-            " WHERE p.slug = :slug AND k.stock > 0 ORDER BY k.id LIMIT 1",
-            slug=slug,
-        )
-    assert found is not None
-    return int(found)
 
 
 def quantity_in_store(store: Store, sku_id: int) -> int:
@@ -55,7 +45,7 @@ def burst(pilot: Pilot[None], key: str, times: int) -> None:
 async def test_ten_presses_at_once_count_ten(
     make_app: MakeApp, store: Store, clock: FrozenClock, token_for: Callable[[str], str]
 ) -> None:
-    skirt = sku_of(store, "pleated-skirt")  # 30 in stock, no per-order limit
+    skirt = skus(store).skirt  # 30 in stock, no per-order limit
     cart.add_to_cart(store, token_for(ADULT), skirt, 1, clock=clock)
     app = make_app("en", phone=ADULT)
     async with app.run_test(size=SMALL_TERMINAL) as pilot:
@@ -75,7 +65,7 @@ async def test_ten_presses_at_once_count_ten(
 async def test_presses_past_the_stock_stop_at_it(
     make_app: MakeApp, store: Store, clock: FrozenClock, token_for: Callable[[str], str]
 ) -> None:
-    filler = sku_of(store, "filler-2")  # 10 in stock
+    filler = skus(store).mini_skirt  # 10 in stock
     cart.add_to_cart(store, token_for(ADULT), filler, 1, clock=clock)
     app = make_app("zh", phone=ADULT)
     async with app.run_test(size=SMALL_TERMINAL) as pilot:

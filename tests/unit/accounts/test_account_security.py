@@ -50,6 +50,7 @@ from tests.unit.accounts.test_accounts import (
     code_login,
     column,
     hash_params,
+    hash_weakly,
     kinds,
     lockout,
     snapshot,
@@ -653,13 +654,7 @@ def test_turning_second_factor_off_needs_an_sms_code(store: Store, clock: Frozen
 def test_paying_rehashes_a_payment_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:
-    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PAY[0])
-    with store.writing() as tx:
-        tx.execute(
-            "UPDATE account SET payment_password_hash = :weak WHERE phone = :phone",
-            weak=weak,
-            phone=LIN,
-        )
+    weak = hash_weakly(store, LIN, "payment_password_hash", PAY[0])
     lin = account_id(store, LIN)
     with pytest.raises(PaymentPasswordWrong):
         security.verify_payment_password(store, lin, WRONG_PAY, clock=clock)
@@ -678,13 +673,7 @@ def test_two_payments_at_once_with_a_payment_password_hashed_with_weaker_paramet
 ) -> None:
     """Both find the weak hash and rehash it; the one that finds it rehashed by the other
     checks again, rather than counting a right password as wrong."""
-    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PAY[0])
-    with store.writing() as tx:
-        tx.execute(
-            "UPDATE account SET payment_password_hash = :weak WHERE phone = :phone",
-            weak=weak,
-            phone=LIN,
-        )
+    hash_weakly(store, LIN, "payment_password_hash", PAY[0])
     lin = account_id(store, LIN)
 
     outcomes = together(

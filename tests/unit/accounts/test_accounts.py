@@ -186,6 +186,17 @@ CURRENT_PARAMS = (
 )
 
 
+def hash_weakly(store: Store, phone: str, column: str, secret: str) -> str:
+    """Store `secret` in `column` hashed with weaker argon2 parameters than kstui's now
+    (as an account made before they rose); the weak hash."""
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(secret)
+    with store.writing() as tx:
+        tx.execute(
+            f"UPDATE account SET {column} = :weak WHERE phone = :phone", weak=weak, phone=phone
+        )
+    return weak
+
+
 def together(count: int, work: Callable[[int], object], *, timeout: float = 60) -> list[object]:
     """Run `work(slot)` on `count` real threads released at once by a barrier; each
     slot's result, or the exception it raised (on PostgreSQL their transactions overlap)."""
@@ -496,13 +507,7 @@ def test_unknown_phone_costs_the_same_verification(
 def test_login_rehashes_a_password_hashed_with_weaker_parameters(
     store: Store, clock: FrozenClock
 ) -> None:
-    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
-    with store.writing() as tx:
-        tx.execute(
-            "UPDATE account SET password_hash = :password_hash WHERE phone = :phone",
-            password_hash=weak,
-            phone=LIN,
-        )
+    weak = hash_weakly(store, LIN, "password_hash", PASSWORD)
     with pytest.raises(LoginFailed):
         auth.login_with_password(store, LIN, "Wrong2026", clock=clock, device="pc")
     assert column(store, LIN, "password_hash") == weak
@@ -520,13 +525,7 @@ def test_two_logins_at_once_with_a_password_hashed_with_weaker_parameters_both_l
 ) -> None:
     """Both find the weak hash and rehash it; the one that finds it rehashed by the other
     checks again, rather than counting a right password as wrong."""
-    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
-    with store.writing() as tx:
-        tx.execute(
-            "UPDATE account SET password_hash = :password_hash WHERE phone = :phone",
-            password_hash=weak,
-            phone=LIN,
-        )
+    hash_weakly(store, LIN, "password_hash", PASSWORD)
 
     outcomes = together(
         2, lambda _: auth.login_with_password(store, LIN, PASSWORD, clock=clock, device="pc")
